@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace ConnCheck.Checks.Engine;
+
+/// <summary>Typed read access to a check's validated fields.</summary>
+public sealed class CheckFields(IReadOnlyDictionary<string, JsonElement> values)
+{
+    public IReadOnlyDictionary<string, JsonElement> Values { get; } = values;
+
+    public bool Has(string name) => Values.TryGetValue(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    public string String(string name) =>
+        OptionalString(name) ?? throw new InvalidOperationException($"field '{name}' is required");
+
+    public string? OptionalString(string name) =>
+        Values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public string String(string name, string fallback) => OptionalString(name) ?? fallback;
+
+    public int Int(string name, int fallback) =>
+        Values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : fallback;
+
+    public double? Double(string name) =>
+        Values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    public bool Bool(string name, bool fallback) =>
+        Values.TryGetValue(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? v.GetBoolean()
+            : fallback;
+
+    public IReadOnlyList<string> StringList(string name) =>
+        Values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Select(e => e.GetString() ?? "").ToArray()
+            : [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> StringMap(string name) =>
+        Values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Object
+            ? v.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, p.Value.GetString() ?? "")).ToArray()
+            : [];
+
+    public (string User, string Password)? Credentials(string name)
+    {
+        var pair = StringList(name);
+        return pair.Count == 2 ? (pair[0], pair[1]) : null;
+    }
+
+    public override string ToString() => $"CheckFields({string.Join(", ", Values.Keys)})";
+}

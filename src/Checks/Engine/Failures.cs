@@ -1,0 +1,82 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace ConnCheck.Checks.Engine;
+
+/// <summary>How a transport connection failed; the words reachable: false results report.</summary>
+public enum TransportFailure
+{
+    None,
+    Refused,
+    TimedOut,
+    NoRoute,
+    DnsFailed,
+    Reset,
+    Other,
+}
+
+/// <summary>Turns exceptions from sockets and drivers into the short reasons a report shows.</summary>
+public static class Failures
+{
+    public static string Describe(Exception exception)
+    {
+        var transport = Classify(exception);
+        if (transport != TransportFailure.Other)
+        {
+            return Words(transport);
+        }
+
+        var innermost = exception;
+        while (innermost.InnerException is not null && innermost is not AuthenticationException)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return OneLine(innermost.Message);
+    }
+
+    public static TransportFailure Classify(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SocketException socket:
+                    return Classify(socket.SocketErrorCode);
+                case TimeoutException or OperationCanceledException:
+                    return TransportFailure.TimedOut;
+            }
+        }
+
+        return TransportFailure.Other;
+    }
+
+    public static TransportFailure Classify(SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => TransportFailure.Refused,
+        SocketError.TimedOut => TransportFailure.TimedOut,
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.NetworkDown or SocketError.HostDown => TransportFailure.NoRoute,
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain or SocketError.NoRecovery => TransportFailure.DnsFailed,
+        SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown => TransportFailure.Reset,
+        _ => TransportFailure.Other,
+    };
+
+    public static string Words(TransportFailure failure) => failure switch
+    {
+        TransportFailure.Refused => "connection refused",
+        TransportFailure.TimedOut => "timed out",
+        TransportFailure.NoRoute => "no route to host",
+        TransportFailure.DnsFailed => "dns failed: name not resolved",
+        TransportFailure.Reset => "connection reset by peer",
+        TransportFailure.None => "connected",
+        _ => "failed",
+    };
+
+    /// <summary>Far-end text in one line, without the characters that break the Nagios format.</summary>
+    public static string OneLine(string text, int maxLength = 400)
+    {
+        var cleaned = new string(text.Select(c => c is '|' ? '/' : char.IsControl(c) ? ' ' : c).ToArray());
+        cleaned = string.Join(' ', cleaned.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return cleaned.Length <= maxLength ? cleaned : cleaned[..maxLength] + "...";
+    }
+}

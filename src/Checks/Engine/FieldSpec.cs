@@ -1,0 +1,48 @@
+namespace ConnCheck.Checks.Engine;
+
+public enum FieldKind
+{
+    String,
+
+    /// <summary>A host name or address (or, where a type allows it, a unix socket path).</summary>
+    Host,
+    Integer,
+    Port,
+    Boolean,
+    Seconds,
+    Url,
+    StringList,
+    StringMap,
+
+    /// <summary>A [username, password] pair, as the original's http auth and digest_auth.</summary>
+    Credentials,
+}
+
+/// <summary>A field a check type accepts. Secret fields are redacted from every message.</summary>
+public sealed record FieldSpec(string Name, FieldKind Kind, bool Required = false, bool Secret = false)
+{
+    public static FieldSpec Host => new("host", FieldKind.Host, Required: true);
+
+    public static FieldSpec Port(bool required = false) => new("port", FieldKind.Port, required);
+
+    public static FieldSpec Password => new("password", FieldKind.String, Secret: true);
+}
+
+/// <summary>Fields every check type accepts, handled by the config loader and the runner.</summary>
+public static class CommonFields
+{
+    public static readonly IReadOnlyList<FieldSpec> All =
+    [
+        new("type", FieldKind.String, Required: true),
+        new("name", FieldKind.String),
+        new("from", FieldKind.StringList),
+        new("on", FieldKind.String),
+        new("tags", FieldKind.StringList),
+        new("timeout", FieldKind.Seconds),
+        new("reachable", FieldKind.Boolean),
+        new("warn_ms", FieldKind.Seconds),
+        new("crit_ms", FieldKind.Seconds),
+        new("cert_warn_days", FieldKind.Seconds),
+        new("cert_crit_days", FieldKind.Seconds),
+    ];
+}

@@ -1,0 +1,34 @@
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Checks.Engine;
+
+/// <summary>
+/// One kind of check (tcp, postgres, ...). Implementations are stateless: the YAML fields arrive
+/// in <see cref="CheckFields"/>, already validated against <see cref="Fields"/>.
+/// </summary>
+public interface ICheckType
+{
+    /// <summary>Canonical type name, as written in configs and reports.</summary>
+    string Name { get; }
+
+    /// <summary>Other names the original conn-check accepted for this type.</summary>
+    IReadOnlyList<string> Aliases => [];
+
+    /// <summary>The type's own fields; the fields every check has are in <see cref="CommonFields"/>.</summary>
+    IReadOnlyList<FieldSpec> Fields { get; }
+
+    /// <summary>Whether the check talks TLS with these fields, so certificate thresholds apply.</summary>
+    bool UsesTls(CheckFields fields) => false;
+
+    /// <summary>Cross-field rules the field kinds cannot express.</summary>
+    FieldError? Validate(CheckFields fields) => null;
+
+    /// <summary>The display name (tcp:host:port) and the destination a firewall must allow.</summary>
+    CheckTarget Describe(CheckFields fields);
+
+    Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken);
+}
+
+public sealed record CheckTarget(string Name, Destination Destination);
+
+public sealed record FieldError(string Field, string Message);

@@ -1,0 +1,22 @@
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Checks.Types;
+
+/// <summary>tcp: the port accepts a connection.</summary>
+public sealed class TcpCheck : ICheckType
+{
+    public string Name => "tcp";
+
+    public IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port(required: true)];
+
+    public CheckTarget Describe(CheckFields fields)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", 0);
+        return new CheckTarget($"tcp:{host}:{port}", new Destination(host, port));
+    }
+
+    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken) =>
+        Steps.RunAsync(cancellationToken, Net.TcpStep(fields.String("host"), fields.Int("port", 0)));
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace ConnCheck.Coordinator.Cli;
+
+/// <summary>The conn-check command line (DESIGN.md §4). Argument errors exit 3, as Nagios plugins do.</summary>
+public static class CommandLine
+{
+    public const int UsageError = 3;
+
+    public static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var config = new Argument<string>("CONFIG") { Description = "YAML file listing the checks (the original conn-check list, or a mapping with zones/defaults/checks)" };
+        var patterns = new Argument<string[]>("PATTERN") { Description = "Only run checks whose name matches one of these globs (* and ?)", Arity = ArgumentArity.ZeroOrMore };
+        var validate = new Option<bool>("--validate") { Description = "Parse and validate the config, run nothing" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
+        var includeTags = new Option<string?>("--include-tags") { Description = "Only run checks with one of these tags (comma-separated)" };
+        var excludeTags = new Option<string?>("--exclude-tags") { Description = "Skip checks with any of these tags (comma-separated)" };
+        var connectTimeout = new Option<double>("--connect-timeout") { Description = "Timeout in seconds of a check that sets none", DefaultValueFactory = _ => 10 };
+        var maxTimeout = new Option<double?>("--max-timeout") { Description = "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN" };
+        var unbuffered = new Option<bool>("--unbuffered-output", "-U") { Description = "Print each result as it finishes; the status line comes last" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Show sub-checks, reasons of passing checks and skipped checks" };
+        var duration = new Option<bool>("--duration", "-d") { Description = "Show how long each check took" };
+        var tracebacks = new Option<bool>("--tracebacks", "-t") { Description = "Show stack traces of internal errors" };
+        var tlsCerts = new Option<string?>("--tls-certs-path") { Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
+        var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "nagios" };
+        format.AcceptOnlyFromAmong("nagios", "json", "junit");
+        var seeds = new Option<string[]>("--seed") { Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
+        var agents = new Option<string[]>("--agent") { Description = "A static agent ZONE=HOST:PORT, bypassing discovery (repeatable)" };
+        var local = new Option<bool>("--local") { Description = "Run every zone's checks in this process (zones are simulated)" };
+        var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file (TLS, ports)" };
+        var bind = new Option<string?>("--bind") { Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
+        var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name agents use to answer the coordinator" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Checks in flight at once in this process", DefaultValueFactory = _ => 256 };
+
+        var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
+        {
+            config, patterns, validate, dryRun, includeTags, excludeTags, connectTimeout, maxTimeout, unbuffered, verbose,
+            duration, tracebacks, tlsCerts, format, seeds, agents, local, hocon, bind, publicHostname, concurrency,
+        };
+
+        Positive(connectTimeout, "--connect-timeout must be a positive number of seconds");
+        Positive(maxTimeout, "--max-timeout must be a positive number of seconds");
+        concurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--concurrency must be at least 1");
+            }
+        });
+
+        root.Validators.Add(result =>
+        {
+            if (result.GetValue(includeTags) is not null && result.GetValue(excludeTags) is not null)
+            {
+                result.AddError("--include-tags and --exclude-tags cannot be used together");
+            }
+        });
+
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new RunSettings
+            {
+                ConfigPath = parse.GetValue(config)!,
+                Patterns = parse.GetValue(patterns) ?? [],
+                ValidateOnly = parse.GetValue(validate),
+                DryRun = parse.GetValue(dryRun),
+                IncludeTags = SplitList(parse.GetValue(includeTags)),
+                ExcludeTags = SplitList(parse.GetValue(excludeTags)),
+                ConnectTimeoutSeconds = parse.GetValue(connectTimeout),
+                MaxTimeoutSeconds = parse.GetValue(maxTimeout),
+                Unbuffered = parse.GetValue(unbuffered),
+                Verbose = parse.GetValue(verbose),
+                Durations = parse.GetValue(duration),
+                Tracebacks = parse.GetValue(tracebacks),
+                TlsCertsPath = parse.GetValue(tlsCerts),
+                Format = parse.GetValue(format) ?? "nagios",
+                Seeds = (parse.GetValue(seeds) ?? []).Concat(SplitList(Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS"))).ToArray(),
+                Agents = parse.GetValue(agents) ?? [],
+                Local = parse.GetValue(local),
+                HoconFile = parse.GetValue(hocon),
+                Bind = parse.GetValue(bind),
+                PublicHostname = parse.GetValue(publicHostname),
+                Concurrency = parse.GetValue(concurrency),
+            };
+            return await new RunCommand(settings, output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        });
+
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Build(output, error);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"conn-check: {problem.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Try 'conn-check --help'.").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        var exit = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        return exit;
+    }
+
+    private static void Positive<T>(Option<T> option, string message) => option.Validators.Add(r =>
+    {
+        if (r.GetValueOrDefault<T>() is double value && !(value > 0 && double.IsFinite(value)))
+        {
+            r.AddError(message);
+        }
+    });
+
+    private static string[] SplitList(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,599 @@
+using System.Globalization;
+using System.Text.Json;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Coordinator.Config;
+
+/// <summary>
+/// Turns a config file (the original conn-check's list of checks, or the mapping with zones,
+/// defaults and checks) into validated <see cref="CheckSpec"/>s. Every problem is reported with
+/// file, line and column; nothing is half-loaded.
+/// </summary>
+public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation environment)
+{
+    private const int MaxStringLength = 64 * 1024;
+    private static readonly string[] TopLevelKeys = ["zones", "defaults", "checks", "agents"];
+
+    public ConnCheckConfig LoadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw ConfigException.At(path, 1, 1, $"cannot read config: {ex.Message}");
+        }
+
+        return Load(bytes, path);
+    }
+
+    public ConnCheckConfig Load(string yaml, string file) => Load(System.Text.Encoding.UTF8.GetBytes(yaml), file);
+
+    public ConnCheckConfig Load(byte[] bytes, string file)
+    {
+        var root = YamlTree.Load(bytes, file);
+        return new Reader(registry, environment, file).Read(root);
+    }
+
+    private sealed class Reader(CheckRegistry registry, EnvInterpolation environment, string file)
+    {
+        private readonly List<ConfigError> errors = [];
+
+        public ConnCheckConfig Read(YamlNode? root)
+        {
+            YamlNode? checksNode = null;
+            YamlMapping? defaults = null;
+            var zones = new Dictionary<string, ZoneSpec>(StringComparer.Ordinal);
+            var agents = AgentSources.None;
+
+            switch (root)
+            {
+                case null:
+                case YamlScalar { IsNull: true }:
+                    Error(root ?? new YamlScalar("", true, 1, 1), "config is empty: expected a list of checks or a mapping with 'checks'");
+                    break;
+                case YamlSequence:
+                    checksNode = root;
+                    break;
+                case YamlMapping mapping:
+                    foreach (var (key, _) in mapping.Entries.Where(e => !TopLevelKeys.Contains(e.Key.Value)))
+                    {
+                        Error(key, $"unknown top-level key '{YamlTree.Shorten(key.Value)}'{Suggest(key.Value, TopLevelKeys)}; expected {string.Join(", ", TopLevelKeys)}");
+                    }
+
+                    zones = ReadZones(mapping["zones"]);
+                    agents = ReadAgents(mapping["agents"]);
+                    defaults = ReadDefaults(mapping["defaults"]);
+                    checksNode = mapping["checks"];
+                    if (checksNode is null)
+                    {
+                        Error(mapping, "config has no 'checks' list");
+                    }
+
+                    break;
+                default:
+                    Error(root, "config must be a list of checks or a mapping with 'checks'");
+                    break;
+            }
+
+            var checks = new List<CheckSpec>();
+            if (checksNode is YamlSequence sequence)
+            {
+                foreach (var item in sequence.Items)
+                {
+                    if (ReadCheck(item, checks.Count, defaults, zones) is { } check)
+                    {
+                        checks.Add(check);
+                    }
+                }
+            }
+            else if (checksNode is not null and not YamlScalar { IsNull: true })
+            {
+                Error(checksNode, $"'checks' must be a list, got {checksNode.Kind}");
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new ConfigException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToArray());
+            }
+
+            return new ConnCheckConfig(file, checks, zones, agents);
+        }
+
+        private Dictionary<string, ZoneSpec> ReadZones(YamlNode? node)
+        {
+            var zones = new Dictionary<string, ZoneSpec>(StringComparer.Ordinal);
+            if (node is null or YamlScalar { IsNull: true })
+            {
+                return zones;
+            }
+
+            if (node is not YamlMapping mapping)
+            {
+                Error(node, $"'zones' must be a mapping of zone names, got {node.Kind}");
+                return zones;
+            }
+
+            foreach (var (key, value) in mapping.Entries)
+            {
+                if (!IsZoneName(key.Value))
+                {
+                    Error(key, $"bad zone name '{YamlTree.Shorten(key.Value)}': use letters, digits, '-', '_' and '.'");
+                    continue;
+                }
+
+                var minAgents = 1;
+                if (value is YamlMapping settings)
+                {
+                    foreach (var (settingKey, settingValue) in settings.Entries)
+                    {
+                        if (settingKey.Value != "min_agents")
+                        {
+                            Error(settingKey, $"unknown zone setting '{YamlTree.Shorten(settingKey.Value)}'; expected min_agents");
+                        }
+                        else if (ToInteger(settingValue, "min_agents") is { } n)
+                        {
+                            if (n < 0)
+                            {
+                                Error(settingValue, "min_agents must be 0 or more");
+                            }
+
+                            minAgents = n;
+                        }
+                    }
+                }
+                else if (value is not YamlScalar { IsNull: true })
+                {
+                    Error(value, $"zone '{key.Value}' must be a mapping such as {{ min_agents: 2 }}, got {value.Kind}");
+                }
+
+                zones[key.Value] = new ZoneSpec(key.Value, minAgents);
+            }
+
+            return zones;
+        }
+
+        private AgentSources ReadAgents(YamlNode? node)
+        {
+            if (node is null or YamlScalar { IsNull: true })
+            {
+                return AgentSources.None;
+            }
+
+            if (node is not YamlMapping mapping)
+            {
+                Error(node, $"'agents' must be a mapping with 'seeds' and/or 'static', got {node.Kind}");
+                return AgentSources.None;
+            }
+
+            var seeds = new List<string>();
+            var statics = new List<StaticAgent>();
+            foreach (var (key, value) in mapping.Entries)
+            {
+                switch (key.Value)
+                {
+                    case "seeds":
+                        seeds.AddRange(ToStringList(value, "seeds") ?? []);
+                        break;
+                    case "static" when value is YamlMapping byZone:
+                        foreach (var (zone, addresses) in byZone.Entries)
+                        {
+                            statics.AddRange((ToStringList(addresses, zone.Value) ?? []).Select(a => new StaticAgent(zone.Value, a)));
+                        }
+
+                        break;
+                    case "static":
+                        Error(value, "'static' must map zone names to agent addresses (HOST:PORT)");
+                        break;
+                    default:
+                        Error(key, $"unknown agents setting '{YamlTree.Shorten(key.Value)}'; expected seeds, static");
+                        break;
+                }
+            }
+
+            return new AgentSources(seeds, statics);
+        }
+
+        private YamlMapping? ReadDefaults(YamlNode? node)
+        {
+            if (node is null or YamlScalar { IsNull: true })
+            {
+                return null;
+            }
+
+            if (node is not YamlMapping mapping)
+            {
+                Error(node, $"'defaults' must be a mapping of check fields, got {node.Kind}");
+                return null;
+            }
+
+            var known = registry.Types.SelectMany(t => t.Fields).Concat(CommonFields.All).Select(f => f.Name).ToHashSet();
+            foreach (var (key, _) in mapping.Entries)
+            {
+                if (key.Value == "type" || !known.Contains(key.Value))
+                {
+                    Error(key, $"'{YamlTree.Shorten(key.Value)}' is not a field any check type can take as a default{Suggest(key.Value, known)}");
+                }
+            }
+
+            return mapping;
+        }
+
+        private CheckSpec? ReadCheck(YamlNode node, int id, YamlMapping? defaults, IReadOnlyDictionary<string, ZoneSpec> zones)
+        {
+            if (node is not YamlMapping mapping)
+            {
+                Error(node, $"each check must be a mapping with a 'type', got {node.Kind}");
+                return null;
+            }
+
+            var errorsBefore = errors.Count;
+            if (mapping["type"] is not { } typeNode)
+            {
+                Error(mapping, "check has no 'type'");
+                return null;
+            }
+
+            var typeName = ToText(typeNode, "type");
+            if (typeName is null)
+            {
+                return null;
+            }
+
+            var type = registry.Find(typeName);
+            if (type is null)
+            {
+                Error(typeNode, $"unknown check type '{YamlTree.Shorten(typeName)}'{Suggest(typeName, registry.Names)}; known types: {string.Join(", ", registry.Types.Select(t => t.Name))}");
+                return null;
+            }
+
+            var accepted = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
+            var entries = mapping.Entries.ToList();
+            if (defaults is not null)
+            {
+                entries.AddRange(defaults.Entries.Where(d => accepted.ContainsKey(d.Key.Value) && mapping[d.Key.Value] is null));
+            }
+
+            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (key, value) in entries)
+            {
+                if (!accepted.TryGetValue(key.Value, out var field))
+                {
+                    Error(key, $"unknown field '{YamlTree.Shorten(key.Value)}' for a {type.Name} check{Suggest(key.Value, accepted.Keys)}");
+                    continue;
+                }
+
+                nodes[key.Value] = value;
+                if (Convert(value, field) is { } element)
+                {
+                    values[key.Value] = element;
+                }
+            }
+
+            foreach (var missing in accepted.Values.Where(f => f.Required && !values.ContainsKey(f.Name) && !nodes.ContainsKey(f.Name)))
+            {
+                Error(mapping, $"{type.Name} check is missing required field '{missing.Name}'");
+            }
+
+            if (errors.Count > errorsBefore)
+            {
+                return null;
+            }
+
+            var own = new CheckFields(values.Where(v => type.Fields.Any(f => f.Name == v.Key)).ToDictionary(v => v.Key, v => v.Value));
+            if (type.Validate(own) is { } invalid)
+            {
+                Error(nodes.GetValueOrDefault(invalid.Field) ?? mapping, invalid.Message);
+                return null;
+            }
+
+            var common = new CheckFields(values);
+            var from = common.StringList("from");
+            if (from.Count == 0)
+            {
+                from = [Zones.Local];
+            }
+
+            foreach (var zone in from)
+            {
+                if (!IsZoneName(zone))
+                {
+                    Error(nodes["from"], $"bad zone name '{YamlTree.Shorten(zone)}'");
+                }
+                else if (zones.Count > 0 && zone != Zones.Local && !zones.ContainsKey(zone))
+                {
+                    Error(nodes["from"], $"zone '{zone}' is not declared under zones: (declared: {string.Join(", ", zones.Keys)})");
+                }
+            }
+
+            var on = RunOn.All;
+            if (common.OptionalString("on") is { } onText && !Enum.TryParse(onText, ignoreCase: true, out on))
+            {
+                Error(nodes["on"], $"'on' must be all or any, got '{YamlTree.Shorten(onText)}'");
+            }
+
+            if (common.Double("warn_ms") is { } warn && common.Double("crit_ms") is { } crit && warn > crit)
+            {
+                Error(nodes["warn_ms"], $"warn_ms ({warn}) is above crit_ms ({crit})");
+            }
+
+            foreach (var certField in new[] { "cert_warn_days", "cert_crit_days" }.Where(f => common.Has(f) && !type.UsesTls(own)))
+            {
+                Error(nodes[certField], $"{certField} applies only to checks that use TLS");
+            }
+
+            if (errors.Count > errorsBefore)
+            {
+                return null;
+            }
+
+            var target = type.Describe(own);
+            return new CheckSpec
+            {
+                Id = id,
+                Type = type.Name,
+                Name = common.OptionalString("name") ?? target.Name,
+                Destination = target.Destination,
+                From = from.Distinct().ToArray(),
+                On = on,
+                Tags = common.StringList("tags"),
+                TimeoutSeconds = common.Double("timeout"),
+                Reachable = common.Bool("reachable", true),
+                WarnMs = common.Double("warn_ms"),
+                CritMs = common.Double("crit_ms"),
+                CertWarnDays = common.Double("cert_warn_days"),
+                CertCritDays = common.Double("cert_crit_days"),
+                Fields = own.Values,
+                Line = mapping.Line,
+            };
+        }
+
+        private JsonElement? Convert(YamlNode node, FieldSpec field)
+        {
+            if (node is YamlScalar { IsNull: true })
+            {
+                return null;
+            }
+
+            switch (field.Kind)
+            {
+                case FieldKind.String:
+                    return ToText(node, field.Name) is { } text ? JsonSerializer.SerializeToElement(text) : null;
+                case FieldKind.Host:
+                    return ToHost(node, field.Name) is { } host ? JsonSerializer.SerializeToElement(host) : null;
+                case FieldKind.Integer:
+                    return ToInteger(node, field.Name) is { } integer ? JsonSerializer.SerializeToElement(integer) : null;
+                case FieldKind.Port:
+                    var port = ToInteger(node, field.Name);
+                    if (port is < 1 or > 65535)
+                    {
+                        Error(node, $"'{field.Name}' must be between 1 and 65535, got {port}");
+                        return null;
+                    }
+
+                    return port is null ? null : JsonSerializer.SerializeToElement(port.Value);
+                case FieldKind.Boolean:
+                    return ToBoolean(node, field.Name) is { } flag ? JsonSerializer.SerializeToElement(flag) : null;
+                case FieldKind.Seconds:
+                    return ToPositiveNumber(node, field.Name) is { } number ? JsonSerializer.SerializeToElement(number) : null;
+                case FieldKind.Url:
+                    return ToUrl(node, field.Name) is { } url ? JsonSerializer.SerializeToElement(url) : null;
+                case FieldKind.StringList:
+                    return ToStringList(node, field.Name) is { } list ? JsonSerializer.SerializeToElement(list) : null;
+                case FieldKind.StringMap:
+                    return ToStringMap(node, field.Name) is { } map ? JsonSerializer.SerializeToElement(map) : null;
+                case FieldKind.Credentials:
+                    var pair = ToStringList(node, field.Name);
+                    if (pair is not null && pair.Count != 2)
+                    {
+                        Error(node, $"'{field.Name}' must be a list of two items: [username, password]");
+                        return null;
+                    }
+
+                    return pair is null ? null : JsonSerializer.SerializeToElement(pair);
+                default:
+                    throw new InvalidOperationException($"unhandled field kind {field.Kind}");
+            }
+        }
+
+        private string? ToText(YamlNode node, string field)
+        {
+            if (node is not YamlScalar scalar)
+            {
+                Error(node, $"'{field}' must be a single value, got {node.Kind}");
+                return null;
+            }
+
+            if (scalar.Value.Length > MaxStringLength)
+            {
+                Error(node, $"'{field}' is {scalar.Value.Length} characters long; the limit is {MaxStringLength}");
+                return null;
+            }
+
+            var (value, error) = environment.Expand(scalar.Value);
+            if (error is not null)
+            {
+                Error(node, $"'{field}': {error}");
+            }
+
+            return value;
+        }
+
+        private string? ToHost(YamlNode node, string field)
+        {
+            var host = ToText(node, field);
+            if (host is null)
+            {
+                return null;
+            }
+
+            if (host.Length == 0 || host.Length > 253 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' && host[0] != '/'))
+            {
+                Error(node, $"'{field}' is not a host name or address: '{YamlTree.Shorten(host)}'");
+                return null;
+            }
+
+            return host;
+        }
+
+        private int? ToInteger(YamlNode node, string field)
+        {
+            var text = ToText(node, field);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                Error(node, $"'{field}' must be a whole number, got '{YamlTree.Shorten(text)}'");
+                return null;
+            }
+
+            if (value is > int.MaxValue or < int.MinValue)
+            {
+                Error(node, $"'{field}' is out of range: {YamlTree.Shorten(text)}");
+                return null;
+            }
+
+            return (int)value;
+        }
+
+        private bool? ToBoolean(YamlNode node, string field)
+        {
+            var text = ToText(node, field);
+            switch (text?.Trim().ToLowerInvariant())
+            {
+                case null:
+                    return null;
+                case "true" or "yes" or "on":
+                    return true;
+                case "false" or "no" or "off":
+                    return false;
+                default:
+                    Error(node, $"'{field}' must be true or false, got '{YamlTree.Shorten(text)}'");
+                    return null;
+            }
+        }
+
+        private double? ToPositiveNumber(YamlNode node, string field)
+        {
+            var text = ToText(node, field);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0 || value > 1e9)
+            {
+                Error(node, $"'{field}' must be a positive number, got '{YamlTree.Shorten(text)}'");
+                return null;
+            }
+
+            return value;
+        }
+
+        private string? ToUrl(YamlNode node, string field)
+        {
+            var text = ToText(node, field);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+            {
+                // The URL itself is not echoed: it may carry credentials.
+                Error(node, $"'{field}' is not a valid http or https URL");
+                return null;
+            }
+
+            return text.Trim();
+        }
+
+        private IReadOnlyList<string>? ToStringList(YamlNode node, string field)
+        {
+            switch (node)
+            {
+                case YamlScalar:
+                    return ToText(node, field) is { } single ? [single] : null;
+                case YamlSequence sequence:
+                    var items = new List<string>();
+                    foreach (var item in sequence.Items)
+                    {
+                        if (ToText(item, field) is { } text)
+                        {
+                            items.Add(text);
+                        }
+                    }
+
+                    return items;
+                default:
+                    Error(node, $"'{field}' must be a value or a list of values, got {node.Kind}");
+                    return null;
+            }
+        }
+
+        private Dictionary<string, string>? ToStringMap(YamlNode node, string field)
+        {
+            if (node is not YamlMapping mapping)
+            {
+                Error(node, $"'{field}' must be a mapping of names to values, got {node.Kind}");
+                return null;
+            }
+
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in mapping.Entries)
+            {
+                if (ToText(value, $"{field}.{key.Value}") is { } text)
+                {
+                    map[key.Value] = text;
+                }
+            }
+
+            return map;
+        }
+
+        private static bool IsZoneName(string name) =>
+            name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+        private void Error(YamlNode node, string message) => errors.Add(new ConfigError(file, node.Line, node.Column, message));
+
+        private static string Suggest(string given, IEnumerable<string> candidates)
+        {
+            var best = candidates
+                .Select(c => (Candidate: c, Distance: EditDistance(given.ToLowerInvariant(), c)))
+                .Where(c => c.Distance <= Math.Max(1, given.Length / 3))
+                .OrderBy(c => c.Distance)
+                .FirstOrDefault();
+            return best.Candidate is null ? "" : $" (did you mean '{best.Candidate}'?)";
+        }
+
+        private static int EditDistance(string a, string b)
+        {
+            if (a.Length > 64 || b.Length > 64)
+            {
+                return int.MaxValue;
+            }
+
+            var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+            for (var i = 1; i <= a.Length; i++)
+            {
+                var current = new int[b.Length + 1];
+                current[0] = i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                }
+
+                previous = current;
+            }
+
+            return previous[b.Length];
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Coordinator.Config;
+
+/// <summary>A zone the config declares, with the number of live agents it needs.</summary>
+public sealed record ZoneSpec(string Name, int MinAgents = 1);
+
+/// <summary>Where to find agents, when the config says (overridden by --seed and --agent).</summary>
+public sealed record AgentSources(IReadOnlyList<string> Seeds, IReadOnlyList<StaticAgent> Static)
+{
+    public static AgentSources None { get; } = new([], []);
+}
+
+/// <summary>An agent given by address rather than discovered (--agent ZONE=HOST:PORT).</summary>
+public sealed record StaticAgent(string Zone, string Address);
+
+/// <summary>A loaded, validated config: what to check and from where.</summary>
+public sealed record ConnCheckConfig(
+    string File,
+    IReadOnlyList<CheckSpec> Checks,
+    IReadOnlyDictionary<string, ZoneSpec> Zones,
+    AgentSources Agents)
+{
+    /// <summary>True when the config declares its zones, so from: must name one of them.</summary>
+    public bool DeclaresZones => Zones.Count > 0;
+}

@@ -1,0 +1,244 @@
+using System.Text;
+using System.Text.Unicode;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace ConnCheck.Coordinator.Config;
+
+/// <summary>A YAML node with the position it started at.</summary>
+public abstract record YamlNode(int Line, int Column)
+{
+    public abstract string Kind { get; }
+}
+
+public sealed record YamlScalar(string Value, bool Plain, int Line, int Column) : YamlNode(Line, Column)
+{
+    public override string Kind => "a scalar";
+
+    /// <summary>A plain ~, null or empty scalar.</summary>
+    public bool IsNull => Plain && Value is "" or "~" or "null" or "Null" or "NULL";
+}
+
+public sealed record YamlSequence(IReadOnlyList<YamlNode> Items, int Line, int Column) : YamlNode(Line, Column)
+{
+    public override string Kind => "a list";
+}
+
+public sealed record YamlMapping(IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Entries, int Line, int Column) : YamlNode(Line, Column)
+{
+    public override string Kind => "a mapping";
+
+    public YamlNode? this[string key] => Entries.FirstOrDefault(e => e.Key.Value == key).Value;
+}
+
+/// <summary>
+/// Reads YAML into <see cref="YamlNode"/>s, keeping positions for error messages and refusing what a
+/// config never needs: duplicate keys, non-scalar keys, several documents, deep nesting and alias bombs.
+/// </summary>
+public static class YamlTree
+{
+    public const int MaxDepth = 64;
+    public const int MaxExpandedNodes = 100_000;
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    public static YamlNode? Load(byte[] bytes, string file)
+    {
+        if (bytes.Length > MaxFileBytes)
+        {
+            throw ConfigException.At(file, 1, 1, $"config file is {bytes.Length / 1024 / 1024} MiB; the limit is {MaxFileBytes / 1024 / 1024} MiB");
+        }
+
+        var text = DecodeUtf8(bytes, file);
+        var builder = new Builder(file);
+        try
+        {
+            return builder.Build(new Parser(new StringReader(text)));
+        }
+        catch (YamlException ex)
+        {
+            throw ConfigException.At(file, (int)ex.Start.Line, (int)ex.Start.Column, "invalid YAML: " + Clean(ex.Message));
+        }
+    }
+
+    private static string DecodeUtf8(byte[] bytes, string file)
+    {
+        var span = bytes.AsSpan();
+        if (span.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }))
+        {
+            span = span[3..];
+        }
+
+        var chars = new char[span.Length];
+        var status = Utf8.ToUtf16(span, chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status != System.Buffers.OperationStatus.Done)
+        {
+            var before = span[..read];
+            var line = before.Count((byte)'\n') + 1;
+            var column = read - (before.LastIndexOf((byte)'\n') + 1) + 1;
+            throw ConfigException.At(file, line, column, "config is not valid UTF-8");
+        }
+
+        return new string(chars, 0, written);
+    }
+
+    // YamlDotNet messages start with "(Line: 1, Col: 2, Idx: 1) - (Line: ...): "; we print our own position.
+    private static string Clean(string message)
+    {
+        var index = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return index >= 0 && message.StartsWith('(') ? message[(index + 3)..] : message;
+    }
+
+    private sealed class Builder(string file)
+    {
+        private readonly Dictionary<string, (YamlNode Node, long Size)> anchors = new(StringComparer.Ordinal);
+        private long expanded;
+
+        public YamlNode? Build(IParser parser)
+        {
+            parser.Consume<StreamStart>();
+            if (parser.TryConsume<StreamEnd>(out _))
+            {
+                return null;
+            }
+
+            parser.Consume<DocumentStart>();
+            var root = Read(parser, 0).Node;
+            parser.Consume<DocumentEnd>();
+            if (parser.Accept<DocumentStart>(out var second))
+            {
+                throw Error(second.Start, "a config holds one YAML document; found a second one");
+            }
+
+            return root;
+        }
+
+        private (YamlNode Node, long Size) Read(IParser parser, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw Error(parser.Current!.Start, $"nesting is deeper than {MaxDepth} levels");
+            }
+
+            var current = parser.Current ?? throw new InvalidOperationException("unexpected end of YAML");
+            (YamlNode Node, long Size) result;
+            switch (current)
+            {
+                case AnchorAlias alias:
+                    parser.MoveNext();
+                    if (!anchors.TryGetValue(alias.Value.Value, out result))
+                    {
+                        throw Error(alias.Start, $"unknown alias *{alias.Value.Value}");
+                    }
+
+                    Count(result.Size, alias.Start);
+                    return result;
+
+                case Scalar scalar:
+                    parser.MoveNext();
+                    result = (new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty, Line(scalar.Start), Column(scalar.Start)), 1);
+                    Count(1, scalar.Start);
+                    Remember(scalar.Anchor, result);
+                    return result;
+
+                case SequenceStart start:
+                    parser.MoveNext();
+                    var items = new List<YamlNode>();
+                    long size = 1;
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        var item = Read(parser, depth + 1);
+                        items.Add(item.Node);
+                        size += item.Size;
+                    }
+
+                    Count(1, start.Start);
+                    result = (new YamlSequence(items, Line(start.Start), Column(start.Start)), size);
+                    Remember(start.Anchor, result);
+                    return result;
+
+                case MappingStart start:
+                    parser.MoveNext();
+                    var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
+                    var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+                    long mappingSize = 1;
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var keyEvent = parser.Current!;
+                        var (keyNode, _) = Read(parser, depth + 1);
+                        if (keyNode is not YamlScalar key)
+                        {
+                            throw Error(keyEvent.Start, "mapping keys must be plain names");
+                        }
+
+                        var (value, valueSize) = Read(parser, depth + 1);
+                        mappingSize += valueSize + 1;
+                        if (key is { Plain: true, Value: "<<" })
+                        {
+                            Merge(entries, seen, value, key);
+                            continue;
+                        }
+
+                        if (seen.TryGetValue(key.Value, out var first))
+                        {
+                            throw new ConfigException([new ConfigError(file, key.Line, key.Column, $"duplicate key '{Shorten(key.Value)}' (first at line {first.Line})")]);
+                        }
+
+                        seen[key.Value] = key;
+                        entries.Add(new(key, value));
+                    }
+
+                    Count(1, start.Start);
+                    result = (new YamlMapping(entries, Line(start.Start), Column(start.Start)), mappingSize);
+                    Remember(start.Anchor, result);
+                    return result;
+
+                default:
+                    throw Error(current.Start, $"unexpected YAML {current.GetType().Name}");
+            }
+        }
+
+        // "<<: *base" merges the keys of another mapping that this one does not set itself.
+        private void Merge(List<KeyValuePair<YamlScalar, YamlNode>> entries, Dictionary<string, YamlScalar> seen, YamlNode value, YamlScalar at)
+        {
+            var sources = value switch
+            {
+                YamlMapping m => [m],
+                YamlSequence s when s.Items.All(i => i is YamlMapping) => s.Items.Cast<YamlMapping>().ToList(),
+                _ => throw new ConfigException([new ConfigError(file, at.Line, at.Column, "'<<' merges a mapping or a list of mappings")]),
+            };
+            foreach (var entry in sources.SelectMany(m => m.Entries))
+            {
+                if (seen.TryAdd(entry.Key.Value, entry.Key))
+                {
+                    entries.Add(entry);
+                }
+            }
+        }
+
+        private void Remember(AnchorName anchor, (YamlNode, long) node)
+        {
+            if (!anchor.IsEmpty)
+            {
+                anchors[anchor.Value] = node;
+            }
+        }
+
+        private void Count(long nodes, Mark at)
+        {
+            expanded += nodes;
+            if (expanded > MaxExpandedNodes)
+            {
+                throw Error(at, $"YAML expands to more than {MaxExpandedNodes} nodes (alias bomb?)");
+            }
+        }
+
+        private ConfigException Error(Mark mark, string message) => ConfigException.At(file, Line(mark), Column(mark), message);
+
+        private static int Line(Mark mark) => (int)Math.Max(1, mark.Line);
+
+        private static int Column(Mark mark) => (int)Math.Max(1, mark.Column);
+    }
+
+    public static string Shorten(string text, int max = 40) =>
+        text.Length <= max ? text : text[..max] + "...";
+}

@@ -1,0 +1,37 @@
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Coordinator.Reporting;
+
+/// <summary>Nagios plugin states, with their exit codes.</summary>
+public enum RunStatus
+{
+    Ok = 0,
+    Warning = 1,
+    Critical = 2,
+    Unknown = 3,
+}
+
+/// <summary>Every result of a run, and what the run as a whole amounts to.</summary>
+public sealed record RunReport(IReadOnlyList<CheckResult> Results, TimeSpan Elapsed, DateTimeOffset StartedAt, bool ZonesSimulated = false)
+{
+    public IEnumerable<CheckResult> Ran => Results.Where(r => r.Status != CheckStatus.Skipped);
+
+    public int Count(CheckStatus status) => Results.Count(r => r.Status == status);
+
+    /// <summary>CRITICAL beats UNKNOWN beats WARNING beats OK, as DESIGN.md §5 orders them.</summary>
+    public RunStatus Status =>
+        Count(CheckStatus.Failed) > 0 ? RunStatus.Critical
+        : Count(CheckStatus.Unknown) > 0 ? RunStatus.Unknown
+        : Count(CheckStatus.Warning) > 0 ? RunStatus.Warning
+        : RunStatus.Ok;
+
+    public int ExitCode => (int)Status;
+
+    /// <summary>Results in report order: failed, warning, unknown, ok, skipped; grouped by destination within each.</summary>
+    public IEnumerable<CheckResult> Ordered =>
+        Results.OrderBy(r => r.Status)
+            .ThenBy(r => r.Destination, StringComparer.Ordinal)
+            .ThenBy(r => r.Name, StringComparer.Ordinal)
+            .ThenBy(r => r.Zone, StringComparer.Ordinal)
+            .ThenBy(r => r.Agent, StringComparer.Ordinal);
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ConnCheck.Tests.Support;
+
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+{
+    public string[] Lines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public string StatusLine => Lines.FirstOrDefault() ?? "";
+
+    public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:0.00}s\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the real conn-check / conn-check-agent binaries as processes, the way operators do.</summary>
+public static class ProcessRunner
+{
+    public static Task<ProcessResult> ConnCheckAsync(params string[] args) => RunAsync(Repo.CoordinatorDll, args, null, TimeSpan.FromSeconds(120));
+
+    public static Task<ProcessResult> ConnCheckAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunAsync(Repo.CoordinatorDll, args, environment, TimeSpan.FromSeconds(120));
+
+    public static async Task<ProcessResult> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, TimeSpan limit, string? netns = null)
+    {
+        var start = netns is null
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { dll } }
+            : new ProcessStartInfo("ip") { ArgumentList = { "netns", "exec", netns, "dotnet", dll } };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var outTask = process.StandardOutput.ReadToEndAsync();
+        var errTask = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not exit within {limit}");
+        }
+
+        var elapsed = watch.Elapsed;
+        return new ProcessResult(process.ExitCode, await outTask, await errTask, elapsed);
+    }
+}
