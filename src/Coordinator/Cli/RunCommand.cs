@@ -1,19 +1,28 @@
 using System.Diagnostics;
+using System.Globalization;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Coordinator.Config;
+using ConnCheck.Coordinator.Remote;
 using ConnCheck.Coordinator.Reporting;
 using ConnCheck.Coordinator.Running;
 using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Cli;
 
-/// <summary>The default command: load, plan, run, report. Returns the Nagios exit code.</summary>
+/// <summary>The default command: load, find agents, plan, run, report. Returns the Nagios exit code.</summary>
 public sealed class RunCommand(RunSettings settings, TextWriter output, TextWriter error)
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var startedAt = DateTimeOffset.UtcNow;
+        var maxTimeout = settings.MaxTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (maxTimeout is { } limit)
+        {
+            deadline.CancelAfter(limit);
+        }
+
         try
         {
             var config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath);
@@ -24,29 +33,36 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             }
 
             var selection = new CheckSelection(settings.Patterns, settings.IncludeTags, settings.ExcludeTags);
-            var minAgents = config.Zones.ToDictionary(z => z.Key, z => z.Value.MinAgents);
-            var plan = RunPlan.Create(config.Checks, selection, new Dictionary<string, IReadOnlyList<AgentInfo>>(), minAgents, settings.Local);
+            var needsAgents = !settings.Local && config.Checks.Any(c => selection.Includes(c) && c.From.Any(z => z != Zones.Local));
+            await using var agents = needsAgents
+                ? await ConnectAgentsAsync(config, deadline.Token).ConfigureAwait(false)
+                : RemoteAgents.None("not needed");
 
+            var minAgents = config.Zones.ToDictionary(z => z.Key, z => z.Value.MinAgents);
+            var plan = RunPlan.Create(config.Checks, selection, agents.Live, minAgents, settings.Local, agents.ProblemFor);
             if (settings.DryRun)
             {
                 await DryRun.WriteAsync(plan, output).ConfigureAwait(false);
                 return 0;
             }
 
+            var defaultTimeout = TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds);
             var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions
             {
                 MaxConcurrency = settings.Concurrency,
-                DefaultTimeout = TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds),
+                DefaultTimeout = defaultTimeout,
                 Tls = TlsSettings.FromDirectory(settings.TlsCertsPath),
             });
             var reporter = CreateReporter();
             Action<CheckResult>? live = settings.Unbuffered ? r => reporter.WriteLive(r, output) : null;
-            var maxTimeout = settings.MaxTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-            var results = await new RunExecutor(runner, dispatcher: null).ExecuteAsync(plan, maxTimeout, live, cancellationToken).ConfigureAwait(false);
+            var remaining = maxTimeout is { } max ? max - watch.Elapsed : (TimeSpan?)null;
+            var results = await new RunExecutor(runner, agents.Dispatcher(defaultTimeout))
+                .ExecuteAsync(plan, remaining is { } r && r < TimeSpan.Zero ? TimeSpan.Zero : remaining, maxTimeout, live, cancellationToken)
+                .ConfigureAwait(false);
 
             var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)));
             reporter.Write(report, output);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return report.ExitCode;
         }
         catch (ConfigException ex)
@@ -59,6 +75,11 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             await output.WriteLineAsync($"CONN-CHECK UNKNOWN: invalid config {settings.ConfigPath} ({Plural(ex.Errors.Count, "error")})").ConfigureAwait(false);
             return (int)RunStatus.Unknown;
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"CONN-CHECK UNKNOWN: deadline (--max-timeout {settings.MaxTimeoutSeconds}s) passed while finding agents")).ConfigureAwait(false);
+            return (int)RunStatus.Unknown;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             await output.WriteLineAsync($"CONN-CHECK UNKNOWN: {Failures.OneLine(ex.Message)}").ConfigureAwait(false);
@@ -69,6 +90,24 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
             return (int)RunStatus.Unknown;
         }
+    }
+
+    private async Task<RemoteAgents> ConnectAgentsAsync(ConnCheckConfig config, CancellationToken cancellationToken)
+    {
+        var seeds = settings.Seeds.Count > 0 ? settings.Seeds : config.Agents.Seeds;
+        var statics = settings.Agents.Select(ParseStaticAgent).Concat(config.Agents.Static).ToArray();
+        return await RemoteAgents.ConnectAsync(seeds, statics, settings.Bind, settings.PublicHostname, settings.HoconFile, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static StaticAgent ParseStaticAgent(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || equals == text.Length - 1)
+        {
+            throw new ArgumentException($"bad --agent '{text}': expected ZONE=HOST:PORT");
+        }
+
+        return new StaticAgent(text[..equals], text[(equals + 1)..]);
     }
 
     private IReporter CreateReporter() => settings.Format switch

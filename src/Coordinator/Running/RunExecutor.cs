@@ -19,11 +19,13 @@ public sealed class AgentLostException(string reason) : Exception(reason);
 /// <summary>Executes a plan: local and simulated checks in this process, the rest on their agents.</summary>
 public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher)
 {
-    public async Task<IReadOnlyList<CheckResult>> ExecuteAsync(RunPlan plan, TimeSpan? maxTimeout, Action<CheckResult>? onResult, CancellationToken cancellationToken)
+    /// <param name="remaining">Time left before the run's deadline, if it has one.</param>
+    /// <param name="maxTimeout">The deadline as the operator gave it, for the UNKNOWN reason.</param>
+    public async Task<IReadOnlyList<CheckResult>> ExecuteAsync(RunPlan plan, TimeSpan? remaining, TimeSpan? maxTimeout, Action<CheckResult>? onResult, CancellationToken cancellationToken)
     {
         var collector = new ResultCollector(plan.Assignments, onResult);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (maxTimeout is { } limit)
+        if (remaining is { } limit)
         {
             deadline.CancelAfter(limit);
         }

@@ -27,7 +27,7 @@ public sealed record RunPlan(IReadOnlyList<Assignment> Assignments, IReadOnlyLis
         IReadOnlyDictionary<string, IReadOnlyList<AgentInfo>> liveAgents,
         IReadOnlyDictionary<string, int> minAgents,
         bool simulateZones,
-        string? discoveryProblem = null)
+        Func<string, string?>? problemFor = null)
     {
         var assignments = new List<Assignment>();
         var unrunnable = new List<CheckResult>();
@@ -57,9 +57,9 @@ public sealed record RunPlan(IReadOnlyList<Assignment> Assignments, IReadOnlyLis
                     var reason = agents.Count == 0
                         ? $"no agent in zone {zone}"
                         : $"zone {zone} has {agents.Count} live agent(s), needs {needed} (min_agents)";
-                    if (discoveryProblem is not null)
+                    if (problemFor?.Invoke(zone) is { } problem)
                     {
-                        reason += $" ({discoveryProblem})";
+                        reason += $" ({problem})";
                     }
 
                     unrunnable.Add(Result(check, zone, null, CheckStatus.Unknown, reason));

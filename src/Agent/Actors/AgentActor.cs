@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+using ConnCheck.Protocol.Messages;
+
+namespace ConnCheck.Agent.Actors;
+
+/// <summary>Who this agent is, as it reports itself.</summary>
+public sealed record AgentIdentity(string Name, string Zone, string Host);
+
+/// <summary>
+/// Receives batches from coordinators, runs them with the same engine as local runs and streams
+/// each result back as it finishes. A coordinator that goes away has its batches cancelled.
+/// </summary>
+public sealed class AgentActor : ReceiveActor
+{
+    private readonly AgentIdentity identity;
+    private readonly CheckRunner runner;
+    private readonly int maxBatchChecks;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Dictionary<string, RunningBatch> running = new(StringComparer.Ordinal);
+
+    public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks)
+    {
+        this.identity = identity;
+        this.runner = runner;
+        this.maxBatchChecks = maxBatchChecks;
+
+        Receive<Hello>(hello => Sender.Tell(new HelloReply(ProtocolVersion.Current, identity.Name, identity.Zone, identity.Host, VersionProblem(hello.Version))));
+        Receive<RunBatch>(Start);
+        Receive<ResultReady>(r =>
+        {
+            if (running.TryGetValue(r.RunId, out var batch))
+            {
+                batch.Count(r.Result.Status);
+                batch.Requester.Tell(new CheckCompleted(r.RunId, r.Result));
+            }
+        });
+        Receive<BatchFinished>(Finish);
+        Receive<CancelBatch>(c => Cancel(c.RunId, "cancelled by the coordinator"));
+        Receive<Terminated>(t =>
+        {
+            foreach (var batch in running.Values.Where(b => b.Requester.Equals(t.ActorRef)).ToList())
+            {
+                Cancel(batch.RunId, "coordinator lost");
+            }
+        });
+    }
+
+    public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks) =>
+        Akka.Actor.Props.Create(() => new AgentActor(identity, runner, maxBatchChecks));
+
+    protected override void PostStop()
+    {
+        foreach (var batch in running.Values)
+        {
+            batch.Cancellation.Cancel();
+            batch.Cancellation.Dispose();
+        }
+    }
+
+    private void Start(RunBatch batch)
+    {
+        var refusal = VersionProblem(batch.Version)
+            ?? (batch.Zone != identity.Zone ? $"agent {identity.Name} is in zone {identity.Zone}, not {batch.Zone}" : null)
+            ?? (batch.Checks.Count > maxBatchChecks ? $"batch of {batch.Checks.Count} checks exceeds max-batch-checks {maxBatchChecks}" : null)
+            ?? (running.ContainsKey(batch.RunId) ? $"batch {batch.RunId} is already running" : null)
+            ?? UnknownType(batch);
+        if (refusal is not null)
+        {
+            log.Warning("refused batch {0} from {1}: {2}", batch.RunId, Sender.Path.Address, refusal);
+            Sender.Tell(new BatchRejected(batch.RunId, refusal));
+            return;
+        }
+
+        var requester = Sender;
+        var state = new RunningBatch(batch.RunId, requester, batch.Checks.Count, new CancellationTokenSource(), Stopwatch.StartNew());
+        running[batch.RunId] = state;
+        Context.Watch(requester);
+
+        var self = Self;
+        var vantage = new Vantage(identity.Zone, identity.Name);
+        runner.RunAsync(batch.Checks, vantage, result =>
+            {
+                self.Tell(new ResultReady(batch.RunId, result));
+                return ValueTask.CompletedTask;
+            }, state.Cancellation.Token)
+            .ContinueWith(t => new BatchFinished(batch.RunId, t.Exception?.GetBaseException().Message), TaskScheduler.Default)
+            .PipeTo(self);
+    }
+
+    private void Finish(BatchFinished finished)
+    {
+        if (!running.Remove(finished.RunId, out var batch))
+        {
+            return;
+        }
+
+        batch.Requester.Tell(new BatchCompleted(finished.RunId, batch.Reported));
+        var other = batch.Reported - batch.Ok - batch.Failed;
+        var error = finished.Error is null ? "" : $" (error: {finished.Error})";
+        log.Info($"batch {batch.RunId} from {batch.Requester.Path.Address}: {batch.Total} checks, {batch.Ok} ok, {batch.Failed} failed, {other} other in {batch.Watch.ElapsedMilliseconds} ms{error}");
+        batch.Cancellation.Dispose();
+        if (running.Values.All(b => !b.Requester.Equals(batch.Requester)))
+        {
+            Context.Unwatch(batch.Requester);
+        }
+    }
+
+    private void Cancel(string runId, string why)
+    {
+        if (running.Remove(runId, out var batch))
+        {
+            batch.Cancellation.Cancel();
+            batch.Cancellation.Dispose();
+            log.Info("batch {0} from {1}: {2} after {3} of {4} checks", runId, batch.Requester.Path.Address, why, batch.Reported, batch.Total);
+        }
+    }
+
+    private static string? VersionProblem(int version) =>
+        version == ProtocolVersion.Current ? null : $"protocol version {version} is not supported (this agent speaks version {ProtocolVersion.Current})";
+
+    private static string? UnknownType(RunBatch batch) =>
+        batch.Checks.Select(c => c.Type).FirstOrDefault(t => CheckRegistry.Default.Find(t) is null) is { } type
+            ? $"this agent has no check type '{type}' (upgrade it)"
+            : null;
+
+    private sealed class RunningBatch(string runId, IActorRef requester, int total, CancellationTokenSource cancellation, Stopwatch watch)
+    {
+        public string RunId { get; } = runId;
+        public IActorRef Requester { get; } = requester;
+        public int Total { get; } = total;
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+        public Stopwatch Watch { get; } = watch;
+        public int Reported { get; private set; }
+        public int Ok { get; private set; }
+        public int Failed { get; private set; }
+
+        public void Count(CheckStatus status)
+        {
+            Reported++;
+            Ok += status == CheckStatus.Ok ? 1 : 0;
+            Failed += status == CheckStatus.Failed ? 1 : 0;
+        }
+    }
+
+    private sealed record ResultReady(string RunId, CheckResult Result) : INoSerializationVerificationNeeded;
+
+    private sealed record BatchFinished(string RunId, string? Error) : INoSerializationVerificationNeeded;
+}

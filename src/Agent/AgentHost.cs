@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using ConnCheck.Agent.Actors;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol.Hosting;
+
+namespace ConnCheck.Agent;
+
+/// <summary>
+/// Runs the agent until it is told to stop. If the cluster removes this agent (downed after a
+/// partition, or the ActorSystem died), a fresh ActorSystem is started and rejoins: the process
+/// never exits because of cluster events.
+/// </summary>
+public sealed class AgentHost(AgentOptions options, TextWriter log)
+{
+    private static readonly TimeSpan ShutdownLimit = TimeSpan.FromSeconds(10);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var config = AgentConfig.Build(options);
+        var incarnation = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await WaitForPortAsync(first: incarnation == 0, cancellationToken).ConfigureAwait(false);
+            incarnation++;
+            var system = ActorSystem.Create(AkkaAddress.SystemName, config);
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions
+            {
+                MaxConcurrency = system.Settings.Config.GetInt("conn-check.agent.max-concurrency", 256),
+            });
+            var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);
+            system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000)), "agent");
+            system.ActorOf(DirectoryActor.Props(cluster), "directory");
+
+            var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
+            if (options.Seeds.Count == 0)
+            {
+                // No seeds: a cluster of one, so discovery through this agent still works.
+                cluster.Join(cluster.SelfAddress);
+            }
+
+            system.Log.Info(
+                "agent {0} (zone {1}) listening on {2}; seeds: {3}",
+                options.Name, options.Zone, cluster.SelfAddress, options.Seeds.Count == 0 ? "none (standalone)" : string.Join(", ", options.Seeds));
+
+            var stop = Task.Delay(Timeout.Infinite, cancellationToken);
+            var finished = await Task.WhenAny(removed.Task, system.WhenTerminated, stop).ConfigureAwait(false);
+            if (finished == stop)
+            {
+                system.Log.Info("stopping: leaving the cluster");
+                await LeaveAsync(system, cluster).ConfigureAwait(false);
+                break;
+            }
+
+            system.Log.Warning(finished == removed.Task
+                ? "this agent was removed from the cluster; restarting to rejoin"
+                : "the ActorSystem stopped; restarting to rejoin");
+            await system.Terminate().WaitAsync(ShutdownLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task LeaveAsync(ActorSystem system, Akka.Cluster.Cluster cluster)
+    {
+        try
+        {
+            await cluster.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            system.Log.Warning("could not leave the cluster gracefully; stopping anyway");
+        }
+
+        await system.Terminate().WaitAsync(ShutdownLimit).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// DotNetty lets two processes bind the same port without complaint, so check first: another
+    /// agent already on this port is an error at start, and a restart waits for the old socket.
+    /// </summary>
+    private async Task WaitForPortAsync(bool first, CancellationToken cancellationToken)
+    {
+        var address = options.BindHost is "0.0.0.0" ? IPAddress.Any : options.BindHost is "::" ? IPAddress.IPv6Any : (await Dns.GetHostAddressesAsync(options.BindHost, cancellationToken).ConfigureAwait(false))[0];
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ExclusiveAddressUse = true };
+                probe.Bind(new IPEndPoint(address, options.BindPort));
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                if (first || attempt >= 20)
+                {
+                    throw new InvalidOperationException($"cannot listen on {AkkaAddress.Join(options.BindHost, options.BindPort)}: the port is already in use (another agent?)");
+                }
+
+                await log.WriteLineAsync($"waiting for port {options.BindPort} to be released").ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

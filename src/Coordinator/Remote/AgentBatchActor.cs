@@ -1,0 +1,96 @@
+using Akka.Actor;
+using ConnCheck.Coordinator.Running;
+using ConnCheck.Protocol;
+using ConnCheck.Protocol.Hosting;
+using ConnCheck.Protocol.Messages;
+
+namespace ConnCheck.Coordinator.Remote;
+
+/// <summary>
+/// One agent's share of a run: sends the batch, watches the agent, hands every streamed result to
+/// the collector, and reports the agent lost (with the reason) if it dies, refuses or falls silent.
+/// </summary>
+public sealed class AgentBatchActor : ReceiveActor
+{
+    private readonly AgentInfo agent;
+    private readonly IActorRef agentRef;
+    private readonly IReadOnlyList<RunBatch> chunks;
+    private readonly HashSet<string> pending;
+    private readonly TaskCompletionSource done;
+    private readonly TimeSpan silence;
+
+    public AgentBatchActor(AgentInfo agent, IActorRef agentRef, IReadOnlyList<RunBatch> chunks, Action<CheckResult> onResult, TaskCompletionSource done, TimeSpan silence)
+    {
+        this.agent = agent;
+        this.agentRef = agentRef;
+        this.chunks = chunks;
+        this.done = done;
+        this.silence = silence;
+        pending = chunks.Select(c => c.RunId).ToHashSet(StringComparer.Ordinal);
+
+        Receive<CheckCompleted>(m =>
+        {
+            if (pending.Contains(m.RunId))
+            {
+                onResult(m.Result with { Zone = agent.Zone, Agent = agent.Name });
+            }
+        });
+        Receive<BatchCompleted>(m =>
+        {
+            pending.Remove(m.RunId);
+            if (pending.Count == 0)
+            {
+                Complete(null);
+            }
+        });
+        Receive<BatchRejected>(m => Complete($"agent {agent.Name} refused the batch: {m.Reason}"));
+        Receive<Terminated>(_ => Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) stopped answering"));
+        Receive<ReceiveTimeout>(_ => Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) sent nothing for {silence.TotalSeconds:0.#}s"));
+        Receive<Abort>(_ =>
+        {
+            foreach (var runId in pending)
+            {
+                agentRef.Tell(new CancelBatch(runId));
+            }
+
+            done.TrySetCanceled();
+            Context.Stop(Self);
+        });
+    }
+
+    public static Props Props(AgentInfo agent, IActorRef agentRef, IReadOnlyList<RunBatch> chunks, Action<CheckResult> onResult, TaskCompletionSource done, TimeSpan silence) =>
+        Akka.Actor.Props.Create(() => new AgentBatchActor(agent, agentRef, chunks, onResult, done, silence));
+
+    protected override void PreStart()
+    {
+        Context.Watch(agentRef);
+        foreach (var chunk in chunks)
+        {
+            agentRef.Tell(chunk);
+        }
+
+        Context.SetReceiveTimeout(silence);
+    }
+
+    protected override void PostStop() => done.TrySetException(new AgentLostException($"agent {agent.Name}: coordinator stopped"));
+
+    private void Complete(string? lostBecause)
+    {
+        if (lostBecause is null)
+        {
+            done.TrySetResult();
+        }
+        else
+        {
+            done.TrySetException(new AgentLostException(lostBecause));
+        }
+
+        Context.Stop(Self);
+    }
+
+    /// <summary>The run no longer waits for this agent: cancel what it still runs.</summary>
+    public sealed class Abort : INoSerializationVerificationNeeded
+    {
+        public static Abort Instance { get; } = new();
+    }
+}

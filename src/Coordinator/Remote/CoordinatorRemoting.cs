@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Configuration;
+using ConnCheck.Protocol.Hosting;
+
+namespace ConnCheck.Coordinator.Remote;
+
+/// <summary>
+/// The coordinator's remote-only ActorSystem: never a cluster member, on a free port, bound to the
+/// local address of the route toward the agents so that agents in other zones can answer.
+/// </summary>
+public sealed class CoordinatorRemoting : IAsyncDisposable
+{
+    private CoordinatorRemoting(ActorSystem system, Akka.Configuration.Config config)
+    {
+        System = system;
+        DiscoveryTimeout = config.GetTimeSpan("conn-check.coordinator.discovery-timeout", TimeSpan.FromSeconds(3));
+        ChunkSize = config.GetInt("conn-check.coordinator.batch-chunk-size", 500);
+        SilenceGrace = config.GetTimeSpan("conn-check.coordinator.silence-grace", TimeSpan.FromSeconds(5));
+    }
+
+    public ActorSystem System { get; }
+
+    public TimeSpan DiscoveryTimeout { get; }
+
+    public int ChunkSize { get; }
+
+    public TimeSpan SilenceGrace { get; }
+
+    /// <param name="firstPeer">HOST:PORT of the first seed or agent, to pick the bind address from.</param>
+    public static async Task<CoordinatorRemoting> StartAsync(string? bind, string? publicHostname, string? hoconFile, string? firstPeer, CancellationToken cancellationToken)
+    {
+        string host;
+        var port = 0;
+        if (bind is not null)
+        {
+            if (!AkkaAddress.TrySplit(bind, out host, out port, defaultPort: 0))
+            {
+                throw new ArgumentException($"bad --bind '{bind}': expected HOST[:PORT]");
+            }
+        }
+        else
+        {
+            host = await RouteLocalAddressAsync(firstPeer, cancellationToken).ConfigureAwait(false);
+        }
+
+        var advertised = publicHostname ?? (host is "0.0.0.0" or "::" ? throw new ArgumentException("--bind on a wildcard address needs --public-hostname") : host);
+        var overrides = ConfigurationFactory.ParseString($"""
+            akka.remote.dot-netty.tcp.hostname = {HoconFiles.Quote(host)}
+            akka.remote.dot-netty.tcp.port = {port}
+            akka.remote.dot-netty.tcp.public-hostname = {HoconFiles.Quote(advertised)}
+            """);
+        var config = HoconFiles.Operator(hoconFile).WithFallback(overrides).WithFallback(HoconFiles.Shipped("coordinator.hocon"));
+        return new CoordinatorRemoting(ActorSystem.Create(AkkaAddress.SystemName, config), config);
+    }
+
+    /// <summary>The local address the kernel would use to reach <paramref name="peer"/> (no packet is sent).</summary>
+    public static async Task<string> RouteLocalAddressAsync(string? peer, CancellationToken cancellationToken)
+    {
+        if (peer is null || !AkkaAddress.TrySplit(AkkaAddress.HostPort(peer), out var host, out var port))
+        {
+            return "127.0.0.1";
+        }
+
+        IPAddress target;
+        try
+        {
+            target = IPAddress.TryParse(host, out var literal)
+                ? literal
+                : (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false)).OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).First();
+        }
+        catch (SocketException)
+        {
+            return "127.0.0.1";
+        }
+
+        using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Connect(target, port);
+            return ((IPEndPoint)socket.LocalEndPoint!).Address.ToString();
+        }
+        catch (SocketException)
+        {
+            // No route: bind to loopback; the agents will not reach us and say so through timeouts.
+            return IPAddress.IsLoopback(target) ? target.ToString() : "127.0.0.1";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await System.Terminate().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Leaving a few remoting threads behind at exit beats keeping Nagios waiting.
+        }
+    }
+}

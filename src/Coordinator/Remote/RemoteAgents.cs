@@ -1,0 +1,86 @@
+using Akka.Actor;
+using ConnCheck.Coordinator.Config;
+using ConnCheck.Coordinator.Running;
+using ConnCheck.Protocol.Hosting;
+
+namespace ConnCheck.Coordinator.Remote;
+
+/// <summary>The agents a run can use: who answered, by zone, why the others did not, and how to reach them.</summary>
+public sealed class RemoteAgents : IAsyncDisposable
+{
+    private readonly CoordinatorRemoting? remoting;
+
+    private RemoteAgents(CoordinatorRemoting? remoting, IReadOnlyList<AgentContact> contacts, string? seedProblem)
+    {
+        this.remoting = remoting;
+        Contacts = contacts;
+        SeedProblem = seedProblem;
+        Live = contacts.Where(c => c.Info is not null)
+            .GroupBy(c => c.Info!.Zone, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<AgentInfo>)g.Select(c => c.Info!).OrderBy(a => a.Name, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+    }
+
+    public static RemoteAgents None(string why) => new(null, [], why);
+
+    public IReadOnlyList<AgentContact> Contacts { get; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<AgentInfo>> Live { get; }
+
+    public string? SeedProblem { get; }
+
+    /// <summary>Why a zone has fewer live agents than it could: seeds that did not answer, agents that did not.</summary>
+    public string? ProblemFor(string zone)
+    {
+        var problems = Contacts.Where(c => c.Info is null && (c.ExpectedZone is null || c.ExpectedZone == zone)).Select(c => c.Problem!).ToList();
+        if (SeedProblem is not null)
+        {
+            problems.Insert(0, SeedProblem);
+        }
+
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    public IAgentDispatcher? Dispatcher(TimeSpan defaultTimeout) => remoting is null
+        ? null
+        : new AkkaAgentDispatcher(remoting, Contacts.Where(c => c.Ref is not null).ToDictionary(c => c.Address, c => c.Ref!), defaultTimeout);
+
+    /// <summary>
+    /// Starts the coordinator's remoting and finds the agents: seeds from --seed (else CONN_CHECK_SEEDS,
+    /// else the config's agents.seeds), plus static --agent ZONE=HOST:PORT entries and the config's agents.static.
+    /// </summary>
+    public static async Task<RemoteAgents> ConnectAsync(
+        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, string? bind, string? publicHostname, string? hoconFile, CancellationToken cancellationToken)
+    {
+        if (seeds.Count == 0 && statics.Count == 0)
+        {
+            return None("no --seed or --agent given");
+        }
+
+        var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).First(), cancellationToken).ConfigureAwait(false);
+        var discovery = new AgentDiscovery(remoting);
+        var candidates = new List<(string Address, string? Zone)>();
+        string? seedProblem = null;
+        if (seeds.Count > 0)
+        {
+            var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
+            seedProblem = problem;
+            candidates.AddRange(members.Where(m => m.Reachable).Select(m => (m.Address, (string?)m.Zone)));
+        }
+
+        foreach (var agent in statics)
+        {
+            candidates.Add((AkkaAddress.Normalize(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
+        }
+
+        var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);
+        return new RemoteAgents(remoting, contacts, seedProblem);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (remoting is not null)
+        {
+            await remoting.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

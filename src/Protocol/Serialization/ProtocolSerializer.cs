@@ -1,0 +1,58 @@
+using System.Collections.Frozen;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using ConnCheck.Protocol.Messages;
+
+namespace ConnCheck.Protocol.Serialization;
+
+/// <summary>
+/// Serializes the protocol records as System.Text.Json with a short string manifest per type.
+/// Only the types listed here can be read from the wire: no CLR type name is ever deserialized.
+/// </summary>
+public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 4550;
+
+    private static readonly FrozenDictionary<Type, string> ManifestByType = new Dictionary<Type, string>
+    {
+        [typeof(Hello)] = "hello",
+        [typeof(HelloReply)] = "hello-reply",
+        [typeof(RunBatch)] = "run-batch",
+        [typeof(CheckCompleted)] = "check-completed",
+        [typeof(BatchCompleted)] = "batch-completed",
+        [typeof(BatchRejected)] = "batch-rejected",
+        [typeof(CancelBatch)] = "cancel-batch",
+        [typeof(GetAgents)] = "get-agents",
+        [typeof(AgentList)] = "agent-list",
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, Type> TypeByManifest = ManifestByType.ToFrozenDictionary(p => p.Value, p => p.Key);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        MaxDepth = 16,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) =>
+        ManifestByType.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new SerializationException($"conn-check protocol cannot send {o.GetType().Name}");
+
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!TypeByManifest.TryGetValue(manifest, out var type))
+        {
+            throw new SerializationException($"unknown conn-check message '{manifest}' (a peer of another version?)");
+        }
+
+        return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"empty '{manifest}' message");
+    }
+}
