@@ -86,7 +86,24 @@ public static class CommandLine
             return await new RunCommand(settings, output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });
 
+        root.Subcommands.Add(BuildAgentsCommand(output, error));
         return root;
+    }
+
+    private static Command BuildAgentsCommand(TextWriter output, TextWriter error)
+    {
+        var seeds = new Option<string[]>("--seed") { Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)" };
+        var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file (TLS, ports)" };
+        var bind = new Option<string?>("--bind") { Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
+        var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name agents use to answer the coordinator" };
+        var command = new Command("agents", "List the live agents by zone, and whether this host reaches each of them") { seeds, hocon, bind, publicHostname };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var allSeeds = (parse.GetValue(seeds) ?? []).Concat(SplitList(Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS"))).ToArray();
+            return await new AgentsCommand(allSeeds, parse.GetValue(bind), parse.GetValue(publicHostname), parse.GetValue(hocon), output, error)
+                .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        });
+        return command;
     }
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)

@@ -15,6 +15,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        var phases = PhaseLog.FromEnvironment(error);
         var startedAt = DateTimeOffset.UtcNow;
         var maxTimeout = settings.MaxTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -26,6 +27,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         try
         {
             var config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath);
+            phases.Mark("config loaded");
             if (settings.ValidateOnly)
             {
                 await output.WriteLineAsync(ValidationSummary(config)).ConfigureAwait(false);
@@ -37,6 +39,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             await using var agents = needsAgents
                 ? await ConnectAgentsAsync(config, deadline.Token).ConfigureAwait(false)
                 : RemoteAgents.None("not needed");
+            phases.Mark("agents found");
 
             var minAgents = config.Zones.ToDictionary(z => z.Key, z => z.Value.MinAgents);
             var plan = RunPlan.Create(config.Checks, selection, agents.Live, minAgents, settings.Local, agents.ProblemFor);
@@ -60,9 +63,11 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 .ExecuteAsync(plan, remaining is { } r && r < TimeSpan.Zero ? TimeSpan.Zero : remaining, maxTimeout, live, cancellationToken)
                 .ConfigureAwait(false);
 
+            phases.Mark("checks finished");
             var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)));
             reporter.Write(report, output);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            phases.Mark("report written");
             return report.ExitCode;
         }
         catch (ConfigException ex)

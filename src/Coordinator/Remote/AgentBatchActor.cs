@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Remote;
 using ConnCheck.Coordinator.Running;
 using ConnCheck.Protocol;
 using ConnCheck.Protocol.Hosting;
@@ -44,6 +45,22 @@ public sealed class AgentBatchActor : ReceiveActor
             }
         });
         Receive<BatchRejected>(m => Complete($"agent {agent.Name} refused the batch: {m.Reason}"));
+        // A closed connection is seen at once; the watch below covers a peer that just goes quiet.
+        Receive<DisassociatedEvent>(e =>
+        {
+            if (e.RemoteAddress.Equals(agentRef.Path.Address))
+            {
+                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) closed the connection");
+            }
+        });
+        Receive<AssociationErrorEvent>(e =>
+        {
+            if (e.RemoteAddress.Equals(agentRef.Path.Address))
+            {
+                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}): {RemoteRequest.Describe(e.Cause)}");
+            }
+        });
+        Receive<RemotingLifecycleEvent>(_ => { });
         Receive<Terminated>(_ => Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) stopped answering"));
         Receive<ReceiveTimeout>(_ => Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) sent nothing for {silence.TotalSeconds:0.#}s"));
         Receive<Abort>(_ =>
@@ -63,6 +80,7 @@ public sealed class AgentBatchActor : ReceiveActor
 
     protected override void PreStart()
     {
+        Context.System.EventStream.Subscribe(Self, typeof(RemotingLifecycleEvent));
         Context.Watch(agentRef);
         foreach (var chunk in chunks)
         {
@@ -72,7 +90,11 @@ public sealed class AgentBatchActor : ReceiveActor
         Context.SetReceiveTimeout(silence);
     }
 
-    protected override void PostStop() => done.TrySetException(new AgentLostException($"agent {agent.Name}: coordinator stopped"));
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        done.TrySetException(new AgentLostException($"agent {agent.Name}: coordinator stopped"));
+    }
 
     private void Complete(string? lostBecause)
     {

@@ -26,7 +26,7 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
             try
             {
-                var reply = await AskAsync<AgentList>(remoting.System.ActorSelection($"{address}/user/directory"), new GetAgents(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
+                var reply = await AskAsync<AgentList>($"{address}/user/directory", new GetAgents(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
                 if (reply.Refusal is not null)
                 {
                     failures.Add($"{AkkaAddress.HostPort(address)} refused: {reply.Refusal}");
@@ -35,9 +35,9 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
                 return (reply.Agents, null);
             }
-            catch (Exception ex) when (ex is AskTimeoutException or TimeoutException or ActorNotFoundException)
+            catch (Exception ex) when (ex is TimeoutException or PeerUnreachableException or InvalidCastException)
             {
-                failures.Add($"{AkkaAddress.HostPort(address)} did not answer within {remoting.DiscoveryTimeout.TotalSeconds:0.#}s");
+                failures.Add($"{AkkaAddress.HostPort(address)}: {ex.Message}");
             }
         }
 
@@ -47,7 +47,7 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
     /// <summary>Says hello to every candidate at once; each answers with its name and zone, or does not.</summary>
     public async Task<IReadOnlyList<AgentContact>> GreetAsync(IEnumerable<(string Address, string? Zone)> candidates, CancellationToken cancellationToken)
     {
-        var greetings = candidates.DistinctBy(c => c.Address).Select(c => GreetAsync(c.Address, c.Zone, cancellationToken));
+        var greetings = candidates.Distinct().Select(c => GreetAsync(c.Address, c.Zone, cancellationToken));
         return await Task.WhenAll(greetings).ConfigureAwait(false);
     }
 
@@ -56,11 +56,9 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var agent = await remoting.System.ActorSelection($"{address}/user/agent")
-                .ResolveOne(remoting.DiscoveryTimeout, cancellationToken)
-                .WaitAsync(remoting.DiscoveryTimeout + TimeSpan.FromMilliseconds(200), cancellationToken)
-                .ConfigureAwait(false);
-            var hello = await AskAsync<HelloReply>(agent, new Hello(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
+            var identity = await AskAsync<ActorIdentity>($"{address}/user/agent", new Identify(address), cancellationToken).ConfigureAwait(false);
+            var agent = identity.Subject ?? throw new PeerUnreachableException("no conn-check agent answers at that address");
+            var hello = await AskAsync<HelloReply>(agent.Path.ToString(), new Hello(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
             var hostPort = AkkaAddress.HostPort(address);
             if (hello.Refusal is not null || hello.Version != ProtocolVersion.Current)
             {
@@ -75,21 +73,15 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
             return new AgentContact(address, expectedZone, new AgentInfo(hello.Name, hello.Zone, address), agent, null, started.Elapsed.TotalMilliseconds);
         }
-        catch (Exception ex) when (ex is AskTimeoutException or TimeoutException or ActorNotFoundException)
+        catch (Exception ex) when (ex is TimeoutException or PeerUnreachableException or InvalidCastException)
         {
-            return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} did not answer within {remoting.DiscoveryTimeout.TotalSeconds:0.#}s");
+            return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {ex.Message}");
         }
     }
 
-    private async Task<T> AskAsync<T>(ICanTell target, object message, CancellationToken cancellationToken)
+    private async Task<T> AskAsync<T>(string path, object message, CancellationToken cancellationToken)
     {
-        var ask = target.Ask<T>(message, remoting.DiscoveryTimeout, cancellationToken);
-        var finished = await Task.WhenAny(ask, remoting.System.WhenTerminated).ConfigureAwait(false);
-        if (finished != ask)
-        {
-            throw new TimeoutException("the coordinator's remoting stopped (TLS handshake refused?)");
-        }
-
-        return await ask.ConfigureAwait(false);
+        var reply = await RemoteRequest.AskAsync(remoting.System, remoting.System.ActorSelection(path), message, remoting.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
+        return reply is T typed ? typed : throw new InvalidCastException($"unexpected answer {reply.GetType().Name}");
     }
 }

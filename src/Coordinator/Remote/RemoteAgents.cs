@@ -15,7 +15,7 @@ public sealed class RemoteAgents : IAsyncDisposable
         this.remoting = remoting;
         Contacts = contacts;
         SeedProblem = seedProblem;
-        Live = contacts.Where(c => c.Info is not null)
+        Live = contacts.Where(c => c.Info is not null).DistinctBy(c => c.Address)
             .GroupBy(c => c.Info!.Zone, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<AgentInfo>)g.Select(c => c.Info!).OrderBy(a => a.Name, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
     }
@@ -42,7 +42,7 @@ public sealed class RemoteAgents : IAsyncDisposable
 
     public IAgentDispatcher? Dispatcher(TimeSpan defaultTimeout) => remoting is null
         ? null
-        : new AkkaAgentDispatcher(remoting, Contacts.Where(c => c.Ref is not null).ToDictionary(c => c.Address, c => c.Ref!), defaultTimeout);
+        : new AkkaAgentDispatcher(remoting, Contacts.Where(c => c.Ref is not null).DistinctBy(c => c.Address).ToDictionary(c => c.Address, c => c.Ref!), defaultTimeout);
 
     /// <summary>
     /// Starts the coordinator's remoting and finds the agents: seeds from --seed (else CONN_CHECK_SEEDS,

@@ -1,4 +1,5 @@
 using ConnCheck.Protocol;
+using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Coordinator.Running;
 
@@ -11,7 +12,7 @@ public static class DryRun
         foreach (var assignment in plan.Assignments.OrderBy(a => a.Zone, StringComparer.Ordinal).ThenBy(a => a.AgentName, StringComparer.Ordinal).ThenBy(a => a.Check.Id))
         {
             var where = assignment.Zone == Zones.Local ? "local" : $"{assignment.Zone}/{assignment.AgentName}";
-            var address = assignment.Agent is null ? "" : $" at {assignment.Agent.Address}";
+            var address = assignment.Agent is null ? "" : $" at {AkkaAddress.HostPort(assignment.Agent.Address)}";
             var reachability = assignment.Check.Reachable ? "" : " (must be unreachable)";
             await output.WriteLineAsync($"{where}{address}: {assignment.Check.Name} -> {assignment.Check.Destination.Protocol} {assignment.Check.Destination}{reachability}").ConfigureAwait(false);
         }

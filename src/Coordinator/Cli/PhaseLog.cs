@@ -1,0 +1,25 @@
+using System.Diagnostics;
+
+namespace ConnCheck.Coordinator.Cli;
+
+/// <summary>With CONN_CHECK_TIMINGS=1, prints how long each phase of a run took to stderr (for profiling).</summary>
+public sealed class PhaseLog(TextWriter error, bool enabled)
+{
+    private readonly Stopwatch watch = Stopwatch.StartNew();
+    private TimeSpan last;
+
+    public static PhaseLog FromEnvironment(TextWriter error) =>
+        new(error, Environment.GetEnvironmentVariable("CONN_CHECK_TIMINGS") is "1" or "true");
+
+    public void Mark(string phase)
+    {
+        if (!enabled)
+        {
+            return;
+        }
+
+        var now = watch.Elapsed;
+        error.WriteLine($"conn-check: timing: {phase,-22} +{(now - last).TotalMilliseconds,7:0.0} ms  (at {now.TotalMilliseconds:0.0} ms, process {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms)");
+        last = now;
+    }
+}

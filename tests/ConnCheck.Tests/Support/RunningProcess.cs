@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace ConnCheck.Tests.Support;
+
+/// <summary>A long-running process (agent, streaming coordinator) whose output lines are watched as they come.</summary>
+public sealed class RunningProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly List<string> stdout = [];
+    private readonly List<string> stderr = [];
+    private readonly Stopwatch watch = Stopwatch.StartNew();
+
+    private RunningProcess(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, e) => Add(stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Add(stderr, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Pid => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public TimeSpan Elapsed => watch.Elapsed;
+
+    public IReadOnlyList<string> StdoutLines
+    {
+        get
+        {
+            lock (stdout)
+            {
+                return stdout.ToArray();
+            }
+        }
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (stdout)
+            {
+                lock (stderr)
+                {
+                    return string.Join('\n', stdout) + "\n--- stderr\n" + string.Join('\n', stderr);
+                }
+            }
+        }
+    }
+
+    public static RunningProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll }, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return new RunningProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet"));
+    }
+
+    /// <summary>Waits until a stdout or stderr line matches, or fails with everything printed so far.</summary>
+    public async Task WaitForLineAsync(Func<string, bool> match, TimeSpan limit, string what)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < until)
+        {
+            lock (stdout)
+            {
+                lock (stderr)
+                {
+                    if (stdout.Concat(stderr).Any(match))
+                    {
+                        return;
+                    }
+                }
+            }
+
+            if (process.HasExited)
+            {
+                await Task.Delay(100);
+                throw new InvalidOperationException($"process exited ({process.ExitCode}) before {what}:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"no {what} within {limit}:\n{Output}");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"process did not exit within {limit}:\n{Output}");
+        }
+
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>SIGTERM: ask the process to stop.</summary>
+    public void Terminate() => Send(15);
+
+    /// <summary>SIGSTOP: freeze the process; its sockets stay open and nothing answers.</summary>
+    public void Freeze() => Send(19);
+
+    /// <summary>SIGCONT: thaw a frozen process.</summary>
+    public void Thaw() => Send(18);
+
+    private void Send(int signal)
+    {
+        if (Kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed");
+        }
+    }
+
+    public void KillHard() => process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            try
+            {
+                Kill(process.Id, 18);
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        process.Dispose();
+    }
+
+    private static void Add(List<string> lines, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (lines)
+        {
+            lines.Add(line);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
