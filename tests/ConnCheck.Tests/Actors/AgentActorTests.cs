@@ -1,0 +1,98 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using ConnCheck.Agent.Actors;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+using ConnCheck.Protocol.Hosting;
+using ConnCheck.Protocol.Messages;
+using ConnCheck.Tests.Support;
+
+namespace ConnCheck.Tests.Actors;
+
+/// <summary>The agent actor with TestKit probes; every message goes through the protocol serializer.</summary>
+public sealed class AgentActorTests : TestKit
+{
+    // The shipped serializer bindings, in a local ActorSystem that serializes every message.
+    public static readonly Config TestConfig = ConfigurationFactory.ParseString("""
+        akka.actor.serialize-messages = on
+        akka.actor.provider = local
+        akka.loglevel = WARNING
+        akka.loggers = ["Akka.TestKit.TestEventListener, Akka.TestKit"]
+        """).WithFallback(HoconFiles.Shipped("coordinator.hocon"));
+
+    private readonly IActorRef agent;
+
+    public AgentActorTests()
+        : base(TestConfig)
+    {
+        agent = Sys.ActorOf(AgentActor.Props(new AgentIdentity("app-1", "web", "10.0.0.1"), new CheckRunner(CheckRegistry.Default, new RunnerOptions()), maxBatchChecks: 10));
+    }
+
+    [Fact]
+    public void Hello_is_answered_with_the_agents_identity()
+    {
+        agent.Tell(new Hello(ProtocolVersion.Current), TestActor);
+
+        var reply = ExpectMsg<HelloReply>();
+        Assert.Equal(new HelloReply(ProtocolVersion.Current, "app-1", "web", "10.0.0.1"), reply);
+    }
+
+    [Fact]
+    public void A_peer_of_another_protocol_version_is_refused_clearly()
+    {
+        agent.Tell(new Hello(ProtocolVersion.Current + 1), TestActor);
+        agent.Tell(new RunBatch(ProtocolVersion.Current + 1, "run-1", "web", [], 10), TestActor);
+
+        Assert.Equal($"protocol version {ProtocolVersion.Current + 1} is not supported (this agent speaks version {ProtocolVersion.Current})", ExpectMsg<HelloReply>().Refusal);
+        Assert.Equal(new BatchRejected("run-1", $"protocol version {ProtocolVersion.Current + 1} is not supported (this agent speaks version {ProtocolVersion.Current})"), ExpectMsg<BatchRejected>());
+    }
+
+    [Fact]
+    public void A_batch_for_another_zone_or_too_large_is_refused()
+    {
+        agent.Tell(new RunBatch(ProtocolVersion.Current, "run-2", "batch", [Tcp(0, 1)], 10), TestActor);
+        agent.Tell(new RunBatch(ProtocolVersion.Current, "run-3", "web", Enumerable.Range(0, 11).Select(i => Tcp(i, 1)).ToArray(), 10), TestActor);
+
+        Assert.Equal("agent app-1 is in zone web, not batch", ExpectMsg<BatchRejected>().Reason);
+        Assert.Equal("batch of 11 checks exceeds max-batch-checks 10", ExpectMsg<BatchRejected>().Reason);
+    }
+
+    [Fact]
+    public void Each_result_streams_back_stamped_with_the_agent_then_the_batch_completes()
+    {
+        using var open = new AcceptingListener();
+        var closed = Loopback.ClosedPort();
+
+        agent.Tell(new RunBatch(ProtocolVersion.Current, "run-4", "web", [Tcp(0, open.Port), Tcp(1, closed)], 10), TestActor);
+
+        var results = new[] { ExpectMsg<CheckCompleted>(), ExpectMsg<CheckCompleted>() }.Select(m => m.Result).OrderBy(r => r.CheckId).ToArray();
+        Assert.Equal(new BatchCompleted("run-4", 2), ExpectMsg<BatchCompleted>());
+        Assert.Equal((CheckStatus.Ok, "web", "app-1"), (results[0].Status, results[0].Zone, results[0].Agent));
+        Assert.Equal((CheckStatus.Failed, "connection refused"), (results[1].Status, results[1].Reason));
+    }
+
+    [Fact]
+    public void A_cancelled_batch_stops_reporting()
+    {
+        using var hole = new BlackHoleListener();
+        agent.Tell(new RunBatch(ProtocolVersion.Current, "run-5", "web", [Tcp(0, hole.Port) with { TimeoutSeconds = 30 }], 10), TestActor);
+        agent.Tell(new CancelBatch("run-5"), TestActor);
+
+        ExpectNoMsg(TimeSpan.FromSeconds(1));
+    }
+
+    private static CheckSpec Tcp(int id, int port) => new()
+    {
+        Id = id,
+        Type = "tcp",
+        Name = $"tcp:127.0.0.1:{port}",
+        Destination = new Destination("127.0.0.1", port),
+        From = ["web"],
+        Fields = new Dictionary<string, System.Text.Json.JsonElement>
+        {
+            ["host"] = System.Text.Json.JsonSerializer.SerializeToElement("127.0.0.1"),
+            ["port"] = System.Text.Json.JsonSerializer.SerializeToElement(port),
+        },
+    };
+}

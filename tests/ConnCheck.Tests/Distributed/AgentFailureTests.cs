@@ -1,0 +1,148 @@
+using ConnCheck.Tests.Support;
+
+namespace ConnCheck.Tests.Distributed;
+
+/// <summary>What happens when an agent dies, freezes or is stopped: each test owns its agent.</summary>
+public sealed class AgentFailureTests
+{
+    [Fact]
+    public async Task An_agent_killed_mid_batch_loses_only_its_unfinished_checks()
+    {
+        await using var agent = await AgentProcess.StartAsync("web", "doomed");
+        using var open = new AcceptingListener();
+        using var hole = new BlackHoleListener();
+        using var config = new TempConfig(Checks("web", open.Port, fast: 3) + Checks("web", hole.Port, slow: 3));
+
+        await using var coordinator = RunningProcess.Start(Repo.CoordinatorDll, [config.Path, "--agent", $"web={agent.Address}", "-U"]);
+        await coordinator.WaitForLineAsync(l => l.StartsWith("web/doomed name-fast-2 OK", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the fast results");
+        await Task.Delay(300);
+        agent.Process.KillHard();
+        var exit = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        var lines = coordinator.StdoutLines;
+        Assert.Equal(3, exit);
+        Assert.Equal(3, lines.Count(l => l.StartsWith("web/doomed name-fast-", StringComparison.Ordinal) && l.EndsWith(" OK", StringComparison.Ordinal)));
+        Assert.Equal(3, lines.Count(l => l.StartsWith("web/doomed name-slow-", StringComparison.Ordinal) && l.Contains(" UNKNOWN - agent lost: doomed", StringComparison.Ordinal)));
+        Assert.StartsWith("CONN-CHECK UNKNOWN: 3 of 6 checks could not run (web 3/6)", lines[^1]);
+        Assert.True(coordinator.Elapsed < TimeSpan.FromSeconds(12), coordinator.Output);
+    }
+
+    [Fact]
+    public async Task A_frozen_agent_is_declared_lost_and_the_run_ends()
+    {
+        await using var agent = await AgentProcess.StartAsync("web", "frozen");
+        using var open = new AcceptingListener();
+        using var hole = new BlackHoleListener();
+        using var config = new TempConfig(Checks("web", open.Port, fast: 2) + Checks("web", hole.Port, slow: 2));
+
+        await using var coordinator = RunningProcess.Start(Repo.CoordinatorDll, [config.Path, "--agent", $"web={agent.Address}", "-U"]);
+        await coordinator.WaitForLineAsync(l => l.StartsWith("web/frozen name-fast-1 OK", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the fast results");
+        agent.Process.Freeze();
+        try
+        {
+            var exit = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.Equal(3, exit);
+            Assert.Equal(2, coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-slow-", StringComparison.Ordinal) && l.Contains(" UNKNOWN - agent lost: frozen", StringComparison.Ordinal)));
+            Assert.Equal(2, coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-fast-", StringComparison.Ordinal) && l.EndsWith(" OK", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            agent.Process.Thaw();
+        }
+    }
+
+    [Fact]
+    public async Task A_frozen_agent_cannot_hold_the_run_past_max_timeout()
+    {
+        await using var agent = await AgentProcess.StartAsync("web", "stuck");
+        using var hole = new BlackHoleListener();
+        using var config = new TempConfig(Checks("web", hole.Port, slow: 2));
+        agent.Process.Freeze();
+        try
+        {
+            var run = await ProcessRunner.ConnCheckAsync(config.Path, "--agent", $"web={agent.Address}", "--max-timeout", "2");
+
+            Assert.Equal(3, run.ExitCode);
+            Assert.True(run.Elapsed < TimeSpan.FromSeconds(3), run.ToString());
+            Assert.StartsWith("CONN-CHECK UNKNOWN", run.StatusLine);
+            Assert.All(run.Lines[1..], l => Assert.Contains(" UNKNOWN - ", l));
+        }
+        finally
+        {
+            agent.Process.Thaw();
+        }
+    }
+
+    [Fact]
+    public async Task An_agent_keeps_serving_after_a_coordinator_dies_mid_batch()
+    {
+        await using var agent = await AgentProcess.StartAsync("web", "survivor");
+        using var open = new AcceptingListener();
+        using var hole = new BlackHoleListener();
+        using var slow = new TempConfig(Checks("web", hole.Port, slow: 3));
+        await using (var doomed = RunningProcess.Start(Repo.CoordinatorDll, [slow.Path, "--agent", $"web={agent.Address}"]))
+        {
+            await Task.Delay(1500);
+            doomed.KillHard();
+        }
+
+        await agent.Process.WaitForLineAsync(l => l.Contains("coordinator lost after 0 of 3 checks", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the agent cancelling the orphaned batch");
+        using var quick = new TempConfig(Checks("web", open.Port, fast: 1));
+        var run = await ProcessRunner.ConnCheckAsync(quick.Path, "--agent", $"web={agent.Address}");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("web/survivor name-fast-0 OK", run.Lines);
+    }
+
+    [Fact]
+    public async Task A_second_agent_on_the_same_port_refuses_to_start()
+    {
+        await using var first = await AgentProcess.StartAsync("web", "first");
+        var second = await ProcessRunner.RunAsync(Repo.AgentDll, ["--zone", "web", "--name", "second", "--bind", first.Address], null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(3, second.ExitCode);
+        Assert.Contains($"cannot listen on {first.Address}: the port is already in use", second.Stderr);
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_an_agent_gracefully()
+    {
+        await using var agent = await AgentProcess.StartAsync("web", "graceful");
+        agent.Process.Terminate();
+        var exit = await agent.Process.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("stopping: leaving the cluster", agent.Process.Output);
+    }
+
+    [Fact]
+    public async Task Bad_agent_arguments_exit_3_with_a_clear_message()
+    {
+        var noZone = await ProcessRunner.RunAsync(Repo.AgentDll, ["--name", "x"], null, TimeSpan.FromSeconds(30));
+        var badBind = await ProcessRunner.RunAsync(Repo.AgentDll, ["--zone", "web", "--bind", "nonsense:port"], null, TimeSpan.FromSeconds(30));
+        var badZone = await ProcessRunner.RunAsync(Repo.AgentDll, ["--zone", "local"], null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(3, noZone.ExitCode);
+        Assert.Contains("--zone", noZone.Stderr);
+        Assert.Equal(3, badBind.ExitCode);
+        Assert.Contains("bad --bind 'nonsense:port'", badBind.Stderr);
+        Assert.Equal(3, badZone.ExitCode);
+        Assert.Contains("bad zone name 'local'", badZone.Stderr);
+    }
+
+    private static string Checks(string zone, int port, int fast = 0, int slow = 0)
+    {
+        var yaml = new System.Text.StringBuilder();
+        for (var i = 0; i < fast; i++)
+        {
+            yaml.Append($"- {{ type: tcp, name: name-fast-{i}, from: {zone}, host: 127.0.0.1, port: {port} }}\n");
+        }
+
+        for (var i = 0; i < slow; i++)
+        {
+            yaml.Append($"- {{ type: tcp, name: name-slow-{i}, from: {zone}, host: 127.0.0.1, port: {port}, timeout: 60 }}\n");
+        }
+
+        return yaml.ToString();
+    }
+}
