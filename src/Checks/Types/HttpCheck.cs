@@ -198,7 +198,7 @@ public sealed class HttpCheck : ICheckType
                         return new StepResult(false, $"redirect loop: {Failures.OneLine(string.Join(" -> ", visited.Select(Show)), 300)}", notAfter);
                     }
 
-                    if (hop + 1 >= MaxRedirects)
+                    if (hop >= MaxRedirects)
                     {
                         return new StepResult(false, $"too many redirects (more than {MaxRedirects}), last to {Failures.OneLine(Show(next), 200)}", notAfter);
                     }

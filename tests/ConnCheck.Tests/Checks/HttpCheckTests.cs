@@ -70,6 +70,14 @@ public sealed class HttpCheckTests(HttpServers servers) : IClassFixture<HttpServ
             - type: http
               url: http://127.0.0.1:{closed}/
             - type: http
+              url: {Web.Http}/chain/0
+              allow_redirects: true
+            - type: http
+              name: head
+              url: {Web.Http}/redirect
+              method: HEAD
+              allow_redirects: true
+            - type: http
               url: {Web.Http}/headers
               headers:
                 X-Conn-Check: "yes"
@@ -97,7 +105,7 @@ public sealed class HttpCheckTests(HttpServers servers) : IClassFixture<HttpServ
         var run = await ProcessRunner.ConnCheckAsync(config.Path);
 
         Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.StartsWith("CONN-CHECK CRITICAL: 5 of 12 checks failed", run.StatusLine);
+        Assert.StartsWith("CONN-CHECK CRITICAL: 6 of 14 checks failed", run.StatusLine);
         var web = $"http:{Web.Http}";
         Assert.Contains($"{web}/ok OK", run.Lines);
         Assert.Contains($"{web}/status/503 FAILED - {web}/status/503: unexpected status 503 (expected 200)", run.Lines);
@@ -106,6 +114,9 @@ public sealed class HttpCheckTests(HttpServers servers) : IClassFixture<HttpServ
         Assert.Contains("followed OK", run.Lines);
         Assert.Contains($"{web}/loop/a FAILED - {web}/loop/a: redirect loop: /loop/a -> /loop/b -> /loop/a", run.Lines);
         Assert.Contains($"http:http://127.0.0.1:{closed}/ FAILED - connection refused", run.Lines);
+        Assert.Contains($"{web}/chain/0 FAILED - {web}/chain/0: too many redirects (more than 10), last to /chain/11", run.Lines);
+        Assert.Contains("head OK", run.Lines);
+        Assert.Contains(Web.Seen, r => r.Method == "HEAD" && r.PathAndQuery == "/ok");
         Assert.Contains($"{web}/headers OK", run.Lines);
         Assert.Contains($"no-header FAILED - {web}/headers: unexpected status 412 (expected 200)", run.Lines);
         Assert.Contains($"{web}/cookies OK", run.Lines);

@@ -78,11 +78,12 @@ public sealed class HttpTestServer : IAsyncDisposable
             await next(context);
         });
 
-        web.MapGet("/ok", () => Results.Text("ok"));
+        web.MapMethods("/ok", ["GET", "HEAD"], () => Results.Text("ok"));
         web.Map("/status/{code:int}", (int code) => Results.StatusCode(code));
-        web.MapGet("/redirect", () => Results.Redirect("/ok"));
+        web.MapMethods("/redirect", ["GET", "HEAD"], () => Results.Redirect("/ok"));
         web.MapGet("/loop/a", () => Results.Redirect("/loop/b"));
         web.MapGet("/loop/b", () => Results.Redirect("/loop/a"));
+        web.MapGet("/chain/{n:int}", (int n) => Results.Redirect($"/chain/{n + 1}"));
         web.MapGet("/basic", (HttpContext context) => BasicAuth(context));
         web.MapGet("/digest", (HttpContext context) => DigestAuth(context));
         web.MapGet("/headers", (HttpContext context) =>

@@ -131,6 +131,12 @@ public sealed class TestCertificates : IDisposable
 
     public void Dispose()
     {
+        foreach (var certificate in new[] { Valid, Expired, WrongHost, SelfSigned, Expiring5Days, Expiring40Days })
+        {
+            certificate.Certificate.Dispose();
+        }
+
+        Ca.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
