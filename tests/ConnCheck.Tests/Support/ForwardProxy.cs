@@ -15,8 +15,7 @@ public sealed class ForwardProxy : IDisposable
 {
     private const int MaxHead = 32 * 1024;
 
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
+    private readonly ScriptedTcpServer server;
     private readonly ConcurrentQueue<string> requestLines = new();
     private readonly string? expectedAuthorization;
     private int challenged;
@@ -28,11 +27,10 @@ public sealed class ForwardProxy : IDisposable
             expectedAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
         }
 
-        listener.Start();
-        _ = AcceptLoopAsync();
+        server = new ScriptedTcpServer(HandleAsync);
     }
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => server.Port;
 
     public string Url => $"http://127.0.0.1:{Port}";
 
@@ -42,107 +40,75 @@ public sealed class ForwardProxy : IDisposable
     /// <summary>Requests refused with 407 for lack of (right) credentials.</summary>
     public int Challenged => Volatile.Read(ref challenged);
 
-    private async Task AcceptLoopAsync()
+    private async Task HandleAsync(NetworkStream client, CancellationToken ct)
     {
-        while (!stop.IsCancellationRequested)
+        // Clients and origins hanging up mid-stream are normal for a proxy; the script runner absorbs that.
+        var (head, rest) = await ReadHeadAsync(client, ct);
+        if (head is null)
         {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptSocketAsync(stop.Token);
-            }
-            catch (Exception) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-
-            _ = HandleAsync(socket);
+            return;
         }
-    }
 
-    private async Task HandleAsync(Socket socket)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-        limit.CancelAfter(TimeSpan.FromSeconds(60));
-        var ct = limit.Token;
-        await using var client = new NetworkStream(socket, ownsSocket: true);
-        try
+        var lines = head.Split("\r\n");
+        var parts = lines[0].Split(' ');
+        if (parts.Length != 3)
         {
-            var (head, rest) = await ReadHeadAsync(client, ct);
-            if (head is null)
-            {
-                return;
-            }
+            await ReplyAsync(client, "400 Bad Request", ct);
+            return;
+        }
 
-            var lines = head.Split("\r\n");
-            var parts = lines[0].Split(' ');
-            if (parts.Length != 3)
-            {
-                await ReplyAsync(client, "400 Bad Request", ct);
-                return;
-            }
+        var headers = lines.Skip(1).Where(l => l.Contains(':', StringComparison.Ordinal)).Select(l => (Name: l[..l.IndexOf(':', StringComparison.Ordinal)].Trim(), Value: l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())).ToList();
+        if (expectedAuthorization is not null && headers.FirstOrDefault(h => h.Name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)).Value != expectedAuthorization)
+        {
+            Interlocked.Increment(ref challenged);
+            await ReplyAsync(client, "407 Proxy Authentication Required", ct, "Proxy-Authenticate: Basic realm=\"test-proxy\"\r\n");
+            return;
+        }
 
-            var headers = lines.Skip(1).Where(l => l.Contains(':', StringComparison.Ordinal)).Select(l => (Name: l[..l.IndexOf(':', StringComparison.Ordinal)].Trim(), Value: l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())).ToList();
-            if (expectedAuthorization is not null && headers.FirstOrDefault(h => h.Name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)).Value != expectedAuthorization)
-            {
-                Interlocked.Increment(ref challenged);
-                await ReplyAsync(client, "407 Proxy Authentication Required", ct, "Proxy-Authenticate: Basic realm=\"test-proxy\"\r\n");
-                return;
-            }
-
-            requestLines.Enqueue(lines[0]);
-            var (method, target) = (parts[0], parts[1]);
-            if (method == "CONNECT")
-            {
-                var colon = target.LastIndexOf(':');
-                using var upstream = await ConnectLoopbackAsync(target[..colon], int.Parse(target[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), ct);
-                if (upstream is null)
-                {
-                    await ReplyAsync(client, "502 Bad Gateway", ct);
-                    return;
-                }
-
-                await using var server = new NetworkStream(upstream, ownsSocket: false);
-                await client.WriteAsync("HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray(), ct);
-                await server.WriteAsync(rest, ct);
-                await Task.WhenAny(client.CopyToAsync(server, ct), server.CopyToAsync(client, ct));
-                return;
-            }
-
-            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme != "http")
-            {
-                await ReplyAsync(client, "400 Bad Request", ct);
-                return;
-            }
-
-            using var origin = await ConnectLoopbackAsync(uri.Host, uri.Port, ct);
-            if (origin is null)
+        requestLines.Enqueue(lines[0]);
+        var (method, target) = (parts[0], parts[1]);
+        if (method == "CONNECT")
+        {
+            var colon = target.LastIndexOf(':');
+            using var upstream = await ConnectLoopbackAsync(target[..colon], int.Parse(target[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), ct);
+            if (upstream is null)
             {
                 await ReplyAsync(client, "502 Bad Gateway", ct);
                 return;
             }
 
-            await using var originStream = new NetworkStream(origin, ownsSocket: false);
-            var forwarded = new StringBuilder($"{method} {uri.PathAndQuery} {parts[2]}\r\n");
-            foreach (var (name, value) in headers.Where(h => !h.Name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase) && !h.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && !h.Name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)))
-            {
-                forwarded.Append(name).Append(": ").Append(value).Append("\r\n");
-            }
+            await using var server = new NetworkStream(upstream, ownsSocket: false);
+            await client.WriteAsync("HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray(), ct);
+            await server.WriteAsync(rest, ct);
+            await Task.WhenAny(client.CopyToAsync(server, ct), server.CopyToAsync(client, ct));
+            return;
+        }
 
-            forwarded.Append("Connection: close\r\n\r\n");
-            await originStream.WriteAsync(Encoding.ASCII.GetBytes(forwarded.ToString()), ct);
-            await originStream.WriteAsync(rest, ct);
-            _ = client.CopyToAsync(originStream, ct);
-            await originStream.CopyToAsync(client, ct);
-        }
-        catch (Exception)
+        if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme != "http")
         {
-            // Clients and origins hanging up mid-stream are normal for a proxy.
+            await ReplyAsync(client, "400 Bad Request", ct);
+            return;
         }
+
+        using var origin = await ConnectLoopbackAsync(uri.Host, uri.Port, ct);
+        if (origin is null)
+        {
+            await ReplyAsync(client, "502 Bad Gateway", ct);
+            return;
+        }
+
+        await using var originStream = new NetworkStream(origin, ownsSocket: false);
+        var forwarded = new StringBuilder($"{method} {uri.PathAndQuery} {parts[2]}\r\n");
+        foreach (var (name, value) in headers.Where(h => !h.Name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase) && !h.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && !h.Name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)))
+        {
+            forwarded.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
+        forwarded.Append("Connection: close\r\n\r\n");
+        await originStream.WriteAsync(Encoding.ASCII.GetBytes(forwarded.ToString()), ct);
+        await originStream.WriteAsync(rest, ct);
+        _ = client.CopyToAsync(originStream, ct);
+        await originStream.CopyToAsync(client, ct);
     }
 
     private static async Task<Socket?> ConnectLoopbackAsync(string host, int port, CancellationToken ct)
@@ -192,10 +158,5 @@ public sealed class ForwardProxy : IDisposable
     private static Task ReplyAsync(NetworkStream client, string status, CancellationToken ct, string extraHeaders = "") =>
         client.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\n{extraHeaders}Content-Length: 0\r\nConnection: close\r\n\r\n"), ct).AsTask();
 
-    public void Dispose()
-    {
-        stop.Cancel();
-        listener.Stop();
-        stop.Dispose();
-    }
+    public void Dispose() => server.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -12,82 +11,46 @@ namespace ConnCheck.Tests.Support;
 /// </summary>
 public sealed class TlsTestServer : IDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stop = new();
     private readonly X509Certificate2 certificate;
     private readonly ConcurrentQueue<string> serverNames = new();
+    private readonly ScriptedTcpServer server;
     private int handshakes;
 
     public TlsTestServer(X509Certificate2 certificate)
     {
         this.certificate = certificate;
-        listener.Start();
-        _ = AcceptLoopAsync();
+        server = new ScriptedTcpServer(ServeAsync);
     }
 
-    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+    public int Port => server.Port;
 
     /// <summary>The SNI host name of each client hello ("" when the client sent none).</summary>
     public IReadOnlyCollection<string> ServerNames => serverNames;
 
     public int Handshakes => Volatile.Read(ref handshakes);
 
-    private async Task AcceptLoopAsync()
+    private async Task ServeAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        while (!stop.IsCancellationRequested)
+        await using var ssl = new SslStream(stream, leaveInnerStreamOpen: true);
+        var options = new SslServerAuthenticationOptions
         {
-            Socket socket;
-            try
+            ServerCertificateSelectionCallback = (_, name) =>
             {
-                socket = await listener.AcceptSocketAsync(stop.Token);
-            }
-            catch (Exception) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
+                serverNames.Enqueue(name ?? "");
+                return certificate;
+            },
+        };
 
-            _ = ServeAsync(socket);
+        // Clients that reject the certificate abort the handshake (an exception the script runner absorbs).
+        await ssl.AuthenticateAsServerAsync(options, cancellationToken);
+        Interlocked.Increment(ref handshakes);
+
+        // Hold the session until the client closes it.
+        var buffer = new byte[1024];
+        while (await ssl.ReadAsync(buffer, cancellationToken) > 0)
+        {
         }
     }
 
-    private async Task ServeAsync(Socket socket)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-        limit.CancelAfter(TimeSpan.FromSeconds(20));
-        await using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
-        try
-        {
-            var options = new SslServerAuthenticationOptions
-            {
-                ServerCertificateSelectionCallback = (_, name) =>
-                {
-                    serverNames.Enqueue(name ?? "");
-                    return certificate;
-                },
-            };
-            await ssl.AuthenticateAsServerAsync(options, limit.Token);
-            Interlocked.Increment(ref handshakes);
-
-            // Hold the session until the client closes it.
-            var buffer = new byte[1024];
-            while (await ssl.ReadAsync(buffer, limit.Token) > 0)
-            {
-            }
-        }
-        catch (Exception)
-        {
-            // Clients that reject the certificate abort the handshake; that is the point of most tests.
-        }
-    }
-
-    public void Dispose()
-    {
-        stop.Cancel();
-        listener.Stop();
-        stop.Dispose();
-    }
+    public void Dispose() => server.Dispose();
 }
