@@ -24,6 +24,9 @@ public sealed class CheckRegistry
     public static CheckRegistry Default { get; } = new(
     [
         new TcpCheck(),
+        new TlsCheck(),
+        new UdpCheck(),
+        new HttpCheck(),
     ]);
 
     public IReadOnlyList<ICheckType> Types => types;

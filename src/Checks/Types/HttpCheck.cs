@@ -1,0 +1,381 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Checks.Types;
+
+/// <summary>http (alias https): a request to the URL answers with the expected status code.</summary>
+public sealed class HttpCheck : ICheckType
+{
+    private const int MaxRedirects = 10;
+    private const int DefaultProxyPort = 8000;
+
+    public string Name => "http";
+
+    public IReadOnlyList<string> Aliases { get; } = ["https"];
+
+    public IReadOnlyList<FieldSpec> Fields { get; } =
+    [
+        new("url", FieldKind.Url, Required: true),
+        new("method", FieldKind.String),
+        new("expected_code", FieldKind.Integer),
+        new("headers", FieldKind.StringMap),
+        new("body", FieldKind.String),
+        new("params", FieldKind.StringMap),
+        new("cookies", FieldKind.StringMap),
+        new("auth", FieldKind.Credentials, Secret: true),
+        new("digest_auth", FieldKind.Credentials, Secret: true),
+        new("proxy_url", FieldKind.Url),
+        new("proxy_host", FieldKind.Host),
+        new("proxy_port", FieldKind.Port),
+        new("allow_redirects", FieldKind.Boolean),
+        new("disable_tls_verification", FieldKind.Boolean),
+    ];
+
+    public bool UsesTls(CheckFields fields) => fields.String("url", "").StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+
+    public FieldError? Validate(CheckFields fields)
+    {
+        if (fields.Has("proxy_url") && fields.Has("proxy_host"))
+        {
+            return new FieldError("proxy_host", "set either proxy_url or proxy_host (with proxy_port), not both");
+        }
+
+        if (fields.Has("proxy_port") && !fields.Has("proxy_host"))
+        {
+            return new FieldError("proxy_port", "proxy_port needs proxy_host");
+        }
+
+        if (fields.OptionalString("proxy_host") is { } proxyHost && proxyHost.StartsWith('/'))
+        {
+            return new FieldError("proxy_host", "proxy_host must be a host name or address, not a path");
+        }
+
+        if (fields.Has("auth") && fields.Has("digest_auth"))
+        {
+            return new FieldError("digest_auth", "set either auth (basic) or digest_auth, not both");
+        }
+
+        if (fields.OptionalString("method") is { } method && (method.Length == 0 || !method.All(IsTokenChar)))
+        {
+            return new FieldError("method", "'method' must be an HTTP method such as GET, HEAD or POST");
+        }
+
+        if (fields.Has("expected_code") && fields.Int("expected_code", 0) is < 100 or > 599)
+        {
+            return new FieldError("expected_code", "'expected_code' must be an HTTP status code between 100 and 599");
+        }
+
+        foreach (var (name, value) in fields.StringMap("headers"))
+        {
+            if (name.Length == 0 || !name.All(IsTokenChar))
+            {
+                return new FieldError("headers", $"'{Failures.OneLine(name, 60)}' is not a valid HTTP header name");
+            }
+
+            if (value.Any(c => c is '\r' or '\n' or '\0'))
+            {
+                return new FieldError("headers", $"the value of header '{name}' must be on one line");
+            }
+        }
+
+        foreach (var (name, value) in fields.StringMap("cookies"))
+        {
+            if (name.Length == 0 || !name.All(IsTokenChar) || value.Any(c => char.IsControl(c) || c is ';' or ','))
+            {
+                return new FieldError("cookies", $"cookie '{Failures.OneLine(name, 60)}' has a name or value that cannot be sent in a Cookie header");
+            }
+        }
+
+        return null;
+    }
+
+    public CheckTarget Describe(CheckFields fields)
+    {
+        var url = new Uri(fields.String("url"));
+        var (host, port) = ProxyEndpoint(fields) ?? (url.DnsSafeHost, url.Port);
+        return new CheckTarget($"http:{WithoutUserInfo(fields.String("url"))}", new Destination(host, port));
+    }
+
+    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    {
+        var target = Describe(fields);
+        var request = new HttpRun(fields, context);
+        return Steps.RunAsync(
+            cancellationToken,
+            Net.TcpStep(target.Destination.Host, target.Destination.Port),
+            new CheckStep(target.Name, request.RunAsync, IsMain: true));
+    }
+
+    /// <summary>The URL as written, without any user:password part, for names and messages.</summary>
+    public static string WithoutUserInfo(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+        {
+            return url;
+        }
+
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
+        if (authorityEnd < 0)
+        {
+            authorityEnd = url.Length;
+        }
+
+        var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
+        return at < 0 ? url : url[..authorityStart] + url[(at + 1)..];
+    }
+
+    private static (string Host, int Port)? ProxyEndpoint(CheckFields fields)
+    {
+        if (fields.OptionalString("proxy_url") is { } proxyUrl)
+        {
+            var proxy = new Uri(proxyUrl);
+            return (proxy.DnsSafeHost, proxy.Port);
+        }
+
+        return fields.OptionalString("proxy_host") is { } host ? (host, fields.Int("proxy_port", DefaultProxyPort)) : null;
+    }
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
+
+    /// <summary>One run of one http check: its own HttpClient, disposed with the run.</summary>
+    private sealed class HttpRun(CheckFields fields, CheckContext context)
+    {
+        private readonly Uri start = WithQuery(new Uri(fields.String("url")), fields.StringMap("params"));
+        private readonly bool verify = !fields.Bool("disable_tls_verification", false);
+        private readonly bool viaProxy = ProxyEndpoint(fields) is not null;
+
+        // Per hop: the validator for the host being connected to, and the transport below TLS.
+        private TlsValidator? validator;
+        private ObservingStream? observed;
+
+        public async Task<StepResult> RunAsync(CancellationToken cancellationToken)
+        {
+            using var handler = CreateHandler();
+            using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+            var expected = fields.Int("expected_code", 200);
+            var method = new HttpMethod(fields.String("method", "GET").ToUpperInvariant());
+            var body = fields.OptionalString("body");
+            var allowRedirects = fields.Bool("allow_redirects", false);
+            var visited = new List<Uri> { start };
+            DateTimeOffset? notAfter = null;
+
+            var uri = start;
+            try
+            {
+                for (var hop = 0; ; hop++)
+                {
+                    validator = new TlsValidator(uri.DnsSafeHost, context.Tls, verify);
+                    observed = null;
+                    using var request = BuildRequest(method, uri, body);
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    notAfter ??= validator.NotAfter;
+                    var status = (int)response.StatusCode;
+                    var location = response.Headers.Location;
+                    if (!allowRedirects || status is < 300 or > 399 || location is null)
+                    {
+                        return status == expected
+                            ? new StepResult(true, null, notAfter)
+                            : new StepResult(false, Unexpected(status, expected, location, uri), notAfter);
+                    }
+
+                    var next = new Uri(uri, location);
+                    if (next.Scheme is not ("http" or "https"))
+                    {
+                        return new StepResult(false, $"redirect to an unsupported URL scheme '{Failures.OneLine(next.Scheme, 20)}'", notAfter);
+                    }
+
+                    if (visited.Contains(next))
+                    {
+                        visited.Add(next);
+                        return new StepResult(false, $"redirect loop: {Failures.OneLine(string.Join(" -> ", visited.Select(Show)), 300)}", notAfter);
+                    }
+
+                    if (hop >= MaxRedirects)
+                    {
+                        return new StepResult(false, $"too many redirects (more than {MaxRedirects}), last to {Failures.OneLine(Show(next), 200)}", notAfter);
+                    }
+
+                    visited.Add(next);
+
+                    // As browsers and the original's requests library do: 303, and 301/302 after a POST, become GET.
+                    if (status == 303 && method != HttpMethod.Head || status is 301 or 302 && method == HttpMethod.Post)
+                    {
+                        method = HttpMethod.Get;
+                        body = null;
+                    }
+
+                    uri = next;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                return new StepResult(false, Describe(ex, uri), notAfter ?? validator?.NotAfter);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && HandshakePending(uri))
+            {
+                return new StepResult(false, TlsProbe.Describe(new TimeoutException(), validator!, observed), null);
+            }
+        }
+
+        private SocketsHttpHandler CreateHandler()
+        {
+            var handler = new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                ConnectTimeout = context.Timeout,
+                PooledConnectionLifetime = context.Timeout,
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(1),
+                MaxResponseHeadersLength = 64,
+                MaxResponseDrainSize = 64 * 1024,
+                ResponseDrainTimeout = TimeSpan.FromSeconds(1),
+                UseProxy = false,
+                SslOptions = new SslClientAuthenticationOptions
+                {
+                    // The handler sets the target host per connection; the validator of the current hop checks it.
+                    RemoteCertificateValidationCallback = (sender, certificate, chain, errors) => validator!.Validate(sender, certificate, chain, errors),
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                },
+                ConnectCallback = ConnectAsync,
+            };
+
+            if (Proxy() is { } proxy)
+            {
+                handler.UseProxy = true;
+                handler.Proxy = proxy;
+            }
+
+            if (fields.Credentials("digest_auth") is { } digest)
+            {
+                // Only the Digest scheme, only for the URL's own origin: a server offering Basic never sees the password.
+                handler.Credentials = new CredentialCache
+                {
+                    { new Uri(start.GetLeftPart(UriPartial.Authority)), "Digest", new NetworkCredential(digest.User, digest.Password) },
+                };
+                handler.PreAuthenticate = false;
+            }
+
+            return handler;
+        }
+
+        private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext connection, CancellationToken cancellationToken)
+        {
+            var socket = await Net.ConnectTcpAsync(connection.DnsEndPoint.Host, connection.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            var stream = new ObservingStream(new NetworkStream(socket, ownsSocket: true));
+            observed = stream;
+            return stream;
+        }
+
+        private WebProxy? Proxy()
+        {
+            if (fields.OptionalString("proxy_url") is { } proxyUrl)
+            {
+                var uri = new Uri(proxyUrl);
+                var proxy = new WebProxy(new Uri(WithoutUserInfo(proxyUrl)));
+                if (uri.UserInfo.Split(':', 2) is [var user, var password])
+                {
+                    proxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password));
+                }
+
+                return proxy;
+            }
+
+            return fields.OptionalString("proxy_host") is { } host
+                ? new WebProxy(new UriBuilder("http", host, fields.Int("proxy_port", DefaultProxyPort)).Uri)
+                : null;
+        }
+
+        private HttpRequestMessage BuildRequest(HttpMethod method, Uri uri, string? body)
+        {
+            var request = new HttpRequestMessage(method, uri) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            }
+
+            foreach (var (name, value) in fields.StringMap("headers"))
+            {
+                if (!request.Headers.TryAddWithoutValidation(name, value))
+                {
+                    request.Content?.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            var cookies = fields.StringMap("cookies");
+            if (cookies.Count > 0)
+            {
+                request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
+            }
+
+            // Basic credentials go only to the origin they were configured for, never along a redirect elsewhere.
+            if (BasicCredentials() is { } basic && Uri.Compare(uri, start, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                var token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.User}:{basic.Password}"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", token);
+            }
+
+            return request;
+        }
+
+        private (string User, string Password)? BasicCredentials()
+        {
+            if (fields.Credentials("auth") is { } auth)
+            {
+                return auth;
+            }
+
+            // Like requests, user:password in the URL means basic auth, unless digest_auth is set.
+            return !fields.Has("digest_auth") && start.UserInfo.Split(':', 2) is [var user, var password]
+                ? (Uri.UnescapeDataString(user), Uri.UnescapeDataString(password))
+                : null;
+        }
+
+        private bool HandshakePending(Uri uri) =>
+            uri.Scheme == Uri.UriSchemeHttps && !viaProxy && observed is not null && validator?.NotAfter is null;
+
+        private string Describe(HttpRequestException exception, Uri uri) => exception.HttpRequestError switch
+        {
+            HttpRequestError.SecureConnectionError => TlsProbe.Describe(exception, validator!, viaProxy ? null : observed),
+            HttpRequestError.ProxyTunnelError => $"proxy error: {Failures.OneLine(exception.Message, 200)}",
+            HttpRequestError.ResponseEnded => "the server closed the connection without sending a response",
+            HttpRequestError.InvalidResponse when !viaProxy && uri.Scheme == Uri.UriSchemeHttp && observed is { BytesRead: > 0 } seen =>
+                $"not HTTP: the server sent \"{FarEndText.Printable(seen.FirstBytes)}\"",
+            HttpRequestError.InvalidResponse => $"invalid HTTP response: {Failures.OneLine(exception.Message, 200)}",
+            HttpRequestError.ConfigurationLimitExceeded => "the response headers are larger than 64 KiB",
+            _ => Failures.Describe(exception),
+        };
+
+        private string Unexpected(int status, int expected, Uri? location, Uri uri)
+        {
+            var text = $"unexpected status {status} (expected {expected})";
+            return location is null ? text : $"{text}, redirect to {Failures.OneLine(Show(new Uri(uri, location)), 200)}";
+        }
+
+        // Same-origin URLs by path only; any user:password is left out.
+        private string Show(Uri uri) =>
+            Uri.Compare(uri, start, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
+                ? uri.PathAndQuery
+                : uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped);
+
+        private static Uri WithQuery(Uri uri, IReadOnlyList<KeyValuePair<string, string>> parameters)
+        {
+            if (parameters.Count == 0)
+            {
+                return uri;
+            }
+
+            var added = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+            var query = uri.Query.TrimStart('?');
+            return new UriBuilder(uri) { Query = query.Length == 0 ? added : $"{query}&{added}" }.Uri;
+        }
+    }
+}

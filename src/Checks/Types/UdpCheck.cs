@@ -1,0 +1,65 @@
+using System.Net.Sockets;
+using System.Text;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Checks.Types;
+
+/// <summary>udp: sending <c>send</c> gets back a datagram that contains <c>expect</c>.</summary>
+public sealed class UdpCheck : ICheckType
+{
+    // Large enough for any reply a UDP service sends to a probe; the rest of a datagram is dropped.
+    private const int MaxDatagram = 64 * 1024;
+
+    public string Name => "udp";
+
+    public IReadOnlyList<FieldSpec> Fields { get; } =
+    [
+        FieldSpec.Host,
+        FieldSpec.Port(required: true),
+        new("send", FieldKind.String, Required: true),
+        new("expect", FieldKind.String, Required: true),
+    ];
+
+    public CheckTarget Describe(CheckFields fields)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", 0);
+        return new CheckTarget($"udp:{host}:{port}", new Destination(host, port, "udp"));
+    }
+
+    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", 0);
+        var send = Encoding.UTF8.GetBytes(fields.String("send", ""));
+        var expect = Encoding.UTF8.GetBytes(fields.String("expect", ""));
+        return Steps.RunAsync(cancellationToken, new CheckStep($"udp:{host}:{port}", ct => ExchangeAsync(host, port, send, expect, ct)));
+    }
+
+    private static async Task<StepResult> ExchangeAsync(string host, int port, byte[] send, byte[] expect, CancellationToken cancellationToken)
+    {
+        var addresses = await Net.ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        using var socket = new Socket(addresses[0].AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+
+        // A connected socket only accepts datagrams from the peer and surfaces ICMP port-unreachable.
+        await socket.ConnectAsync(addresses[0], port, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(send, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[MaxDatagram];
+        int received;
+        try
+        {
+            received = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset)
+        {
+            // Windows reports ICMP port-unreachable as a reset; Linux as refused.
+            return StepResult.Fail(Failures.Words(TransportFailure.Refused));
+        }
+
+        var reply = buffer.AsSpan(0, received);
+        return reply.IndexOf(expect) >= 0
+            ? StepResult.Ok()
+            : StepResult.Fail($"unexpected UDP reply: \"{FarEndText.Printable(reply)}\"");
+    }
+}
