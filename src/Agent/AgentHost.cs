@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using ConnCheck.Agent.Actors;
+using ConnCheck.Agent.Membership;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Protocol.Hosting;
 
@@ -37,6 +38,9 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
+            system.ActorOf(Props.Create(() => new QuarantineListener(removed)), "quarantine-listener");
+            var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s)!).ToArray();
+            system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), removed), "seed-watch");
             if (options.Seeds.Count == 0)
             {
                 // No seeds: a cluster of one, so discovery through this agent still works.

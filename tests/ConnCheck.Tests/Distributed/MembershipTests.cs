@@ -1,0 +1,68 @@
+using ConnCheck.Tests.Support;
+
+namespace ConnCheck.Tests.Distributed;
+
+/// <summary>Cluster membership under failure: nobody downs itself, a downed agent rejoins on its own.</summary>
+public sealed class MembershipTests : IDisposable
+{
+    // Short timers so the test sees a whole down-and-rejoin cycle in seconds.
+    private readonly TempConfig fastDowning = new("""
+        conn-check.agent.down-unreachable-after = 2s
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
+        akka.cluster.retry-unsuccessful-join-after = 2s
+        """, "fast-downing.hocon");
+
+    [Fact]
+    public async Task A_downed_agent_rejoins_by_itself_and_the_healthy_agent_stays_up()
+    {
+        await using var seed = await AgentProcess.StartAsync("web", "seed", extraArgs: ["--hocon", fastDowning.Path]);
+        await using var other = await AgentProcess.StartAsync("batch", "other", [seed.Address], ["--hocon", fastDowning.Path]);
+        await WaitForAgentsAsync(seed.Address, 2);
+
+        other.Process.Freeze();
+        await seed.Process.WaitForLineAsync(l => l.Contains("downing akka.tcp://conn-check@" + other.Address, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the seed downing the frozen agent");
+        await WaitForAgentsAsync(seed.Address, 1);
+        other.Process.Thaw();
+
+        await other.Process.WaitForLineAsync(l => l.Contains("restarting to rejoin", StringComparison.Ordinal), TimeSpan.FromSeconds(40), "the downed agent restarting");
+        await WaitForAgentsAsync(seed.Address, 2);
+        Assert.False(seed.Process.HasExited);
+        Assert.False(other.Process.HasExited);
+        Assert.DoesNotContain("restarting to rejoin", seed.Process.Output);
+    }
+
+    [Fact]
+    public async Task A_crashed_agent_never_takes_the_healthy_one_down()
+    {
+        await using var seed = await AgentProcess.StartAsync("web", "steady", extraArgs: ["--hocon", fastDowning.Path]);
+        await using var crasher = await AgentProcess.StartAsync("batch", "crasher", [seed.Address], ["--hocon", fastDowning.Path]);
+        await WaitForAgentsAsync(seed.Address, 2);
+
+        crasher.Process.KillHard();
+        await seed.Process.WaitForLineAsync(l => l.Contains("downing akka.tcp://conn-check@" + crasher.Address, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the seed removing the crashed agent");
+        await WaitForAgentsAsync(seed.Address, 1);
+
+        Assert.False(seed.Process.HasExited);
+        Assert.DoesNotContain("restarting to rejoin", seed.Process.Output);
+    }
+
+    public void Dispose() => fastDowning.Dispose();
+
+    private static async Task WaitForAgentsAsync(string seed, int count)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+        ProcessResult? last = null;
+        while (DateTime.UtcNow < until)
+        {
+            last = await ProcessRunner.ConnCheckAsync("agents", "--seed", seed);
+            if (last.StatusLine.Contains($": {count} agent(s)", StringComparison.Ordinal) && last.ExitCode == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"expected {count} agents: {last}");
+    }
+}
