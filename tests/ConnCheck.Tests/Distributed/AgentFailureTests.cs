@@ -3,6 +3,7 @@ using ConnCheck.Tests.Support;
 namespace ConnCheck.Tests.Distributed;
 
 /// <summary>What happens when an agent dies, freezes or is stopped: each test owns its agent.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class AgentFailureTests
 {
     [Fact]
@@ -81,9 +82,10 @@ public sealed class AgentFailureTests
         using var open = new AcceptingListener();
         using var hole = new BlackHoleListener();
         using var slow = new TempConfig(Checks("web", hole.Port, slow: 3));
-        await using (var doomed = RunningProcess.Start(Repo.CoordinatorDll, [slow.Path, "--agent", $"web={agent.Address}"]))
+        await using (var doomed = RunningProcess.Start(Repo.CoordinatorDll, [slow.Path, "--agent", $"web={agent.Address}"], new Dictionary<string, string> { ["CONN_CHECK_TIMINGS"] = "1" }))
         {
-            await Task.Delay(1500);
+            await doomed.WaitForLineAsync(l => l.Contains("timing: agents found", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the coordinator reaching the agent");
+            await Task.Delay(1000);
             doomed.KillHard();
         }
 

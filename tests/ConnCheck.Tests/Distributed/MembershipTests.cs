@@ -3,6 +3,7 @@ using ConnCheck.Tests.Support;
 namespace ConnCheck.Tests.Distributed;
 
 /// <summary>Cluster membership under failure: nobody downs itself, a downed agent rejoins on its own.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class MembershipTests : IDisposable
 {
     // Short timers so the test sees a whole down-and-rejoin cycle in seconds.
