@@ -57,7 +57,8 @@ def main():
         "createUser": user,
         "pwd": password,
         "roles": [{"role": "readWrite", "db": database}],
-        "$db": "admin",
+        # In DATABASE itself: the original conn-check authenticates against the checked database.
+        "$db": database,
     })
     # {ok: 1.0} is a double element: 0x01 "ok\0" then 8 bytes.
     at = reply.find(b"\x01ok\x00")

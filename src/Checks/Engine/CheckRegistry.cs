@@ -24,6 +24,13 @@ public sealed class CheckRegistry
     public static CheckRegistry Default { get; } = new(
     [
         new TcpCheck(),
+        new PostgresCheck(),
+        new MySqlCheck(),
+        new MongoDbCheck(),
+        new RedisCheck(),
+        new MemcacheCheck(),
+        new AmqpCheck(),
+        new SmtpCheck(),
     ]);
 
     public IReadOnlyList<ICheckType> Types => types;
