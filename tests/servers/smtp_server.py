@@ -4,9 +4,10 @@
   plain     AUTH PLAIN/LOGIN without TLS, no STARTTLS
   implicit  TLS from the first byte (SMTPS)
   starttls  STARTTLS required before AUTH
+  helo      an old server that refuses EHLO (only HELO), no AUTH
 
 Delivered messages are written to MAILDIR as files, so tests can see what was sent.
-Usage: smtp_server.py PLAIN_PORT IMPLICIT_PORT STARTTLS_PORT CERT KEY USER PASSWORD MAILDIR
+Usage: smtp_server.py PLAIN_PORT IMPLICIT_PORT STARTTLS_PORT HELO_PORT CERT KEY USER PASSWORD MAILDIR
 """
 import os
 import signal
@@ -15,17 +16,28 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+
+class HeloOnlySMTP(SMTP):
+    async def smtp_EHLO(self, hostname):
+        await self.push("502 5.5.2 Error: command not recognized")
+
+
+class HeloOnlyController(Controller):
+    def factory(self):
+        return HeloOnlySMTP(self.handler, **self.SMTP_kwargs)
 
 
 def main():
-    plain, implicit, starttls = (int(p) for p in sys.argv[1:4])
-    cert, key, user, password, maildir = sys.argv[4:9]
+    plain, implicit, starttls, helo = (int(p) for p in sys.argv[1:5])
+    cert, key, user, password, maildir = sys.argv[5:10]
     os.makedirs(maildir, exist_ok=True)
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() and auth_data.password == password.encode()
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers 535 itself.
+        return AuthResult(success=ok, handled=False)
 
     class Handler:
         count = 0
@@ -48,6 +60,7 @@ def main():
         Controller(Handler(), port=plain, auth_require_tls=False, **common),
         Controller(Handler(), port=implicit, ssl_context=context(), auth_require_tls=False, **common),
         Controller(Handler(), port=starttls, tls_context=context(), require_starttls=True, **common),
+        HeloOnlyController(Handler(), port=helo, hostname="127.0.0.1", ident="conn-check test old SMTP"),
     ]
     for c in controllers:
         c.start()

@@ -163,15 +163,16 @@ memcached -l 127.0.0.1 -p "$memcache_port" -U 0 -u root -m 16 -t 1 > "$dir/memca
 echo $! > "$dir/pids/memcached"
 put MEMCACHE_PORT "$memcache_port"
 
-# --- SMTP (aiosmtpd): plain with AUTH, implicit TLS, STARTTLS ---
-smtp_port=$(free_port); smtps_port=$(free_port); smtp_starttls_port=$(free_port)
+# --- SMTP (aiosmtpd): plain with AUTH, implicit TLS, STARTTLS, HELO-only ---
+smtp_port=$(free_port); smtps_port=$(free_port); smtp_starttls_port=$(free_port); smtp_helo_port=$(free_port)
 smtp_pass=$(secret smtp)
-/usr/bin/python3 "$here/smtp_server.py" "$smtp_port" "$smtps_port" "$smtp_starttls_port" "$tls/server.pem" "$tls/server.key" \
+/usr/bin/python3 "$here/smtp_server.py" "$smtp_port" "$smtps_port" "$smtp_starttls_port" "$smtp_helo_port" "$tls/server.pem" "$tls/server.key" \
   app "$smtp_pass" "$dir/maildir" > "$dir/smtp.log" 2>&1 &
 echo $! > "$dir/pids/smtp"
 put SMTP_PORT "$smtp_port"
 put SMTPS_PORT "$smtps_port"
 put SMTP_STARTTLS_PORT "$smtp_starttls_port"
+put SMTP_HELO_PORT "$smtp_helo_port"
 put SMTP_USER app
 put SMTP_PASSWORD "$smtp_pass"
 put SMTP_MAILDIR "$dir/maildir"

@@ -12,10 +12,28 @@ public static class Service
         Math.Clamp((int)Math.Ceiling(context.Timeout.TotalSeconds), 1, max);
 
     /// <summary>A server that accepted the connection but never answered is most often another service.</summary>
-    public static string NoReply(string service, CheckContext context) =>
-        string.Create(CultureInfo.InvariantCulture, $"timed out after {context.Timeout.TotalSeconds:0.###}s waiting for a reply (not a {service} server, or it is not answering)");
+    /// <param name="server">What was expected, with its article: "a PostgreSQL server".</param>
+    public static string NoReply(string server, CheckContext context) =>
+        string.Create(CultureInfo.InvariantCulture, $"timed out after {context.Timeout.TotalSeconds:0.###}s waiting for a reply (not {server}, or it is not answering)");
 
     public static bool IsTimeout(Exception exception) => Failures.Classify(exception) == TransportFailure.TimedOut;
+
+    /// <summary>
+    /// Like <see cref="Failures.Describe"/>, but says in words what a closed stream means: the
+    /// framework's own text for it may be a bare resource key in a trimmed build.
+    /// </summary>
+    public static string Describe(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is EndOfStreamException)
+            {
+                return "the server closed the connection";
+            }
+        }
+
+        return Failures.Describe(exception);
+    }
 
     /// <summary>Far-end bytes as a short printable quote for a message.</summary>
     public static string Quote(ReadOnlySpan<byte> reply, int maxLength = 60)

@@ -100,13 +100,9 @@ public static class Tls
                 new SslClientAuthenticationOptions { TargetHost = host.Trim('[', ']'), RemoteCertificateValidationCallback = policy.Validate },
                 ct).ConfigureAwait(false);
         }
-        catch (AuthenticationException ex)
+        catch (Exception ex) when (ex is AuthenticationException or IOException && Failures.Classify(ex) is TransportFailure.Other or TransportFailure.Reset)
         {
-            return StepResult.Fail(policy.Refusal ?? "TLS handshake failed: " + Failures.Describe(ex));
-        }
-        catch (IOException ex)
-        {
-            return StepResult.Fail("TLS handshake failed: " + Failures.Describe(ex));
+            return StepResult.Fail(policy.Refusal ?? "TLS handshake failed: the server did not complete a TLS handshake (no TLS on this port?)");
         }
 
         return new StepResult(true, CertificateNotAfter: policy.NotAfter);

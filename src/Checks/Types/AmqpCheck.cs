@@ -72,10 +72,19 @@ public sealed class AmqpCheck : ICheckType
             },
         };
 
+        // The client does not always honour cancellation during its handshake: stop waiting on our
+        // own deadline, and close a connection that completes after the check gave up on it.
+        var connecting = factory.CreateConnectionAsync(cancellationToken);
+        IConnection? connection = null;
         try
         {
-            await using var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.CloseAsync(cancellationToken).ConfigureAwait(false);
+            connection = await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // RabbitMQ refuses an unknown vhost by closing the connection right after opening it;
+            // a channel proves the vhost is really open.
+            var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await channel.DisposeAsync().ConfigureAwait(false);
+            await connection.CloseAsync(cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
             return StepResult.Ok($"user {username}, vhost {vhost}");
         }
         catch (Exception ex) when (Find<AuthenticationFailureException>(ex) is { } refused)
@@ -98,11 +107,22 @@ public sealed class AmqpCheck : ICheckType
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
-            return StepResult.Fail(Service.NoReply("AMQP", context));
+            return StepResult.Fail(Service.NoReply("an AMQP server", context));
         }
         catch (Exception ex) when (Failures.Classify(ex) == TransportFailure.Other && ex is RabbitMQClientException or ProtocolException or EndOfStreamException or IOException)
         {
-            return StepResult.Fail($"not an AMQP server: {Failures.Describe(ex)}");
+            return StepResult.Fail($"not an AMQP server: {Service.Describe(ex)}");
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _ = connecting.ContinueWith(static t => t.IsCompletedSuccessfully ? t.Result.DisposeAsync().AsTask() : Task.FromResult(t.Exception), TaskScheduler.Default);
+            }
         }
     }
 

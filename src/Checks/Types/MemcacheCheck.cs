@@ -47,7 +47,7 @@ public sealed class MemcacheCheck : ICheckType
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
-            return StepResult.Fail(Service.NoReply("memcached", context));
+            return StepResult.Fail(Service.NoReply("a memcached server", context));
         }
     }
 }

@@ -101,11 +101,11 @@ public sealed class MongoDbCheck : ICheckType
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
-            return StepResult.Fail(Service.NoReply("MongoDB", context));
+            return StepResult.Fail(Service.NoReply("a MongoDB server", context));
         }
         catch (MongoConnectionException ex) when (Failures.Classify(ex) == TransportFailure.Other)
         {
-            return StepResult.Fail($"not a MongoDB server: {Failures.Describe(ex)}");
+            return StepResult.Fail($"not a MongoDB server: {Service.Describe(ex)}");
         }
         finally
         {
@@ -125,8 +125,8 @@ public sealed class MongoDbCheck : ICheckType
 
     private static string HandshakeFailure(Exception exception, CheckContext context) => Failures.Classify(exception) switch
     {
-        TransportFailure.Other => $"not a MongoDB server: {Failures.Describe(exception)}",
-        TransportFailure.TimedOut => Service.NoReply("MongoDB", context),
+        TransportFailure.Other => $"not a MongoDB server: {Service.Describe(exception)}",
+        TransportFailure.TimedOut => Service.NoReply("a MongoDB server", context),
         var transport => Failures.Words(transport),
     };
 

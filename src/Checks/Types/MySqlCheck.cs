@@ -65,7 +65,7 @@ public sealed class MySqlCheck : ICheckType
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
-            return StepResult.Fail(Service.NoReply("MySQL", context));
+            return StepResult.Fail(Service.NoReply("a MySQL server", context));
         }
         catch (MySqlException ex) when (ex.ErrorCode is not MySqlErrorCode.UnableToConnectToHost || ex.InnerException is null)
         {
@@ -73,7 +73,7 @@ public sealed class MySqlCheck : ICheckType
         }
         catch (MySqlException ex) when (Failures.Classify(ex) == TransportFailure.Other)
         {
-            return StepResult.Fail($"not a MySQL server: {Failures.Describe(ex)}");
+            return StepResult.Fail($"not a MySQL server: {Service.Describe(ex)}");
         }
     }
 }

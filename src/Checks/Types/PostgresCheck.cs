@@ -73,11 +73,11 @@ public sealed class PostgresCheck : ICheckType
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
-            return StepResult.Fail(Service.NoReply("PostgreSQL", context));
+            return StepResult.Fail(Service.NoReply("a PostgreSQL server", context));
         }
         catch (NpgsqlException ex) when (Failures.Classify(ex) == TransportFailure.Other)
         {
-            return StepResult.Fail($"not a PostgreSQL server: {Failures.Describe(ex)}");
+            return StepResult.Fail($"not a PostgreSQL server: {Service.Describe(ex)}");
         }
     }
 }

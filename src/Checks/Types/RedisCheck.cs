@@ -71,7 +71,7 @@ public sealed class RedisCheck : ICheckType
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
-            return StepResult.Fail(Service.NoReply("Redis", context));
+            return StepResult.Fail(Service.NoReply("a Redis server", context));
         }
     }
 

@@ -132,8 +132,9 @@ public sealed class SmtpCheck : ICheckType
         }
         catch (NotSupportedException ex)
         {
-            // MailKit: no STARTTLS, no AUTH (often: AUTH only after STARTTLS), ...
-            return StepResult.Fail($"{stage}: {Failures.OneLine(ex.Message)}");
+            // MailKit: no STARTTLS, or no AUTH (servers often offer AUTH only after STARTTLS).
+            var hint = stage == "auth" && !client.IsSecure ? " (it may offer AUTH only over TLS: try starttls: true)" : "";
+            return StepResult.Fail($"{stage}: {Failures.OneLine(ex.Message)}{hint}");
         }
         catch (SslHandshakeException)
         {
@@ -141,7 +142,7 @@ public sealed class SmtpCheck : ICheckType
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
-            return StepResult.Fail(Service.NoReply("SMTP", context));
+            return StepResult.Fail(Service.NoReply("an SMTP server", context));
         }
         catch (SmtpProtocolException ex)
         {
