@@ -119,8 +119,9 @@ public sealed class SmtpCheck : ICheckType
                 sent = $", message sent to {to}";
             }
 
+            var secure = client.IsSecure;
             await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
-            return new StepResult(true, $"{(client.IsSecure ? "TLS" : "plain")}{(username is null ? "" : $", user {username}")}{sent}", policy.NotAfter);
+            return new StepResult(true, $"{(secure ? "TLS" : "plain")}{(username is null ? "" : $", user {username}")}{sent}", policy.NotAfter);
         }
         catch (MailKit.Security.AuthenticationException ex)
         {
