@@ -24,7 +24,7 @@ public sealed class MySqlCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        var destination = IsSocket(host) ? new Destination(host, 0, "unix") : new Destination(host, port);
+        var destination = Service.IsUnixSocket(host) ? new Destination(host, 0, "unix") : new Destination(host, port);
         return new CheckTarget($"mysql:{host}:{port}", destination);
     }
 
@@ -32,13 +32,8 @@ public sealed class MySqlCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        var auth = new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, context, ct), IsMain: true);
-        return IsSocket(host)
-            ? Steps.RunAsync(cancellationToken, auth)
-            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), auth);
+        return Service.RunAfterTcpAsync(host, port, new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, context, ct), IsMain: true), cancellationToken);
     }
-
-    private static bool IsSocket(string host) => host.StartsWith('/');
 
     private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
@@ -53,7 +48,7 @@ public sealed class MySqlCheck : ICheckType
             ConnectionTimeout = (uint)Service.TimeoutSeconds(context),
             DefaultCommandTimeout = (uint)Service.TimeoutSeconds(context),
             ApplicationName = "conn-check",
-            ConnectionProtocol = IsSocket(host) ? MySqlConnectionProtocol.UnixSocket : MySqlConnectionProtocol.Tcp,
+            ConnectionProtocol = Service.IsUnixSocket(host) ? MySqlConnectionProtocol.UnixSocket : MySqlConnectionProtocol.Tcp,
         };
 
         // The connection string holds the password: it is handed to the driver and nowhere else.

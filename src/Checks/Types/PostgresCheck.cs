@@ -26,7 +26,7 @@ public sealed class PostgresCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        var destination = IsSocketDirectory(host)
+        var destination = Service.IsUnixSocket(host)
             ? new Destination(Path.Combine(host, $".s.PGSQL.{port}"), 0, "unix")
             : new Destination(host, port);
         return new CheckTarget($"postgres:{host}:{port}", destination);
@@ -36,13 +36,8 @@ public sealed class PostgresCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        var auth = new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, context, ct), IsMain: true);
-        return IsSocketDirectory(host)
-            ? Steps.RunAsync(cancellationToken, auth)
-            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), auth);
+        return Service.RunAfterTcpAsync(host, port, new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, context, ct), IsMain: true), cancellationToken);
     }
-
-    private static bool IsSocketDirectory(string host) => host.StartsWith('/');
 
     private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
