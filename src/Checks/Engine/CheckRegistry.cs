@@ -27,6 +27,13 @@ public sealed class CheckRegistry
         new TlsCheck(),
         new UdpCheck(),
         new HttpCheck(),
+        new PostgresCheck(),
+        new MySqlCheck(),
+        new MongoDbCheck(),
+        new RedisCheck(),
+        new MemcacheCheck(),
+        new AmqpCheck(),
+        new SmtpCheck(),
     ]);
 
     public IReadOnlyList<ICheckType> Types => types;

@@ -1,0 +1,153 @@
+using System.Security.Authentication;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace ConnCheck.Checks.Types;
+
+/// <summary>amqp (RabbitMQ): connect, authenticate and open the vhost; TLS by default, as the original.</summary>
+public sealed class AmqpCheck : ICheckType
+{
+    private const int DefaultPort = 5672;
+
+    public string Name => "amqp";
+
+    public IReadOnlyList<FieldSpec> Fields { get; } =
+    [
+        FieldSpec.Host,
+        FieldSpec.Port(),
+        new("username", FieldKind.String, Required: true),
+        new("password", FieldKind.String, Required: true, Secret: true),
+        new("use_tls", FieldKind.Boolean),
+        new("vhost", FieldKind.String),
+        new("disable_tls_verification", FieldKind.Boolean),
+    ];
+
+    public bool UsesTls(CheckFields fields) => fields.Bool("use_tls", true);
+
+    public CheckTarget Describe(CheckFields fields)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", DefaultPort);
+        return new CheckTarget($"amqp:{host}:{port}", new Destination(host, port));
+    }
+
+    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", DefaultPort);
+        var verify = !fields.Bool("disable_tls_verification", false);
+        var auth = new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, verify, context, ct), IsMain: true);
+        return UsesTls(fields)
+            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), Tls.Step(host, port, context.Tls, verify), auth)
+            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), auth);
+    }
+
+    private async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
+    {
+        var username = fields.String("username");
+        var vhost = fields.String("vhost", "/");
+        var policy = new CertificatePolicy(context.Tls, verify);
+        var factory = new ConnectionFactory
+        {
+            HostName = host.Trim('[', ']'),
+            Port = port,
+            UserName = username,
+            Password = fields.String("password"),
+            VirtualHost = vhost,
+            ClientProvidedName = "conn-check",
+            AutomaticRecoveryEnabled = false,
+            TopologyRecoveryEnabled = false,
+            RequestedConnectionTimeout = context.Timeout,
+            HandshakeContinuationTimeout = context.Timeout,
+            ContinuationTimeout = context.Timeout,
+            SocketReadTimeout = context.Timeout,
+            SocketWriteTimeout = context.Timeout,
+            Ssl = new SslOption
+            {
+                Enabled = UsesTls(fields),
+                ServerName = host.Trim('[', ']'),
+                CertificateValidationCallback = policy.Validate,
+            },
+        };
+
+        // The client does not always honour cancellation during its handshake: stop waiting on our
+        // own deadline, and close a connection that completes after the check gave up on it.
+        var connecting = factory.CreateConnectionAsync(cancellationToken);
+        IConnection? connection = null;
+        try
+        {
+            connection = await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // RabbitMQ refuses an unknown vhost by closing the connection right after opening it;
+            // a channel proves the vhost is really open.
+            var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await channel.DisposeAsync().ConfigureAwait(false);
+            await connection.CloseAsync(cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return StepResult.Ok($"user {username}, vhost {vhost}");
+        }
+        catch (Exception ex) when (Find<AuthenticationFailureException>(ex) is { } refused)
+        {
+            return StepResult.Fail($"login refused for user \"{username}\": {Failures.OneLine(refused.Message)}");
+        }
+        catch (Exception ex) when (Find<PossibleAuthenticationFailureException>(ex) is not null)
+        {
+            return StepResult.Fail($"the server closed the connection during login of user \"{username}\" (wrong username or password?)");
+        }
+        catch (Exception ex) when (Find<OperationInterruptedException>(ex) is { ShutdownReason: { } reason })
+        {
+            return StepResult.Fail(reason.ReplyText.Contains("vhost", StringComparison.OrdinalIgnoreCase)
+                ? $"opening vhost \"{vhost}\" refused: {Failures.OneLine(reason.ReplyText)}"
+                : $"connection closed by the server: {Failures.OneLine(reason.ReplyText)}");
+        }
+        catch (Exception ex) when (Find<AuthenticationException>(ex) is { } tls)
+        {
+            return StepResult.Fail(policy.Refusal ?? "TLS handshake failed: " + Failures.OneLine(tls.Message));
+        }
+        catch (Exception ex) when (Service.IsTimeout(ex))
+        {
+            return StepResult.Fail(Service.NoReply("an AMQP server", context));
+        }
+        catch (Exception ex) when (Failures.Classify(ex) == TransportFailure.Other && ex is RabbitMQClientException or ProtocolException or EndOfStreamException or IOException)
+        {
+            return StepResult.Fail($"not an AMQP server: {Service.Describe(ex)}");
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _ = connecting.ContinueWith(static t => t.IsCompletedSuccessfully ? t.Result.DisposeAsync().AsTask() : Task.FromResult(t.Exception), TaskScheduler.Default);
+            }
+        }
+    }
+
+    private static T? Find<T>(Exception exception)
+        where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    if (Find<T>(inner) is { } nested)
+                    {
+                        return nested;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}

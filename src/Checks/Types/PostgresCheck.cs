@@ -1,0 +1,78 @@
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+using Npgsql;
+
+namespace ConnCheck.Checks.Types;
+
+/// <summary>postgres: connect, authenticate and open the database. A host starting with / is a unix socket directory.</summary>
+public sealed class PostgresCheck : ICheckType
+{
+    private const int DefaultPort = 5432;
+
+    public string Name => "postgres";
+
+    public IReadOnlyList<string> Aliases => ["postgresql"];
+
+    public IReadOnlyList<FieldSpec> Fields { get; } =
+    [
+        FieldSpec.Host,
+        FieldSpec.Port(),
+        new("username", FieldKind.String, Required: true),
+        FieldSpec.Password,
+        new("database", FieldKind.String, Required: true),
+    ];
+
+    public CheckTarget Describe(CheckFields fields)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", DefaultPort);
+        var destination = Service.IsUnixSocket(host)
+            ? new Destination(Path.Combine(host, $".s.PGSQL.{port}"), 0, "unix")
+            : new Destination(host, port);
+        return new CheckTarget($"postgres:{host}:{port}", destination);
+    }
+
+    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", DefaultPort);
+        return Service.RunAfterTcpAsync(host, port, new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, context, ct), IsMain: true), cancellationToken);
+    }
+
+    private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
+    {
+        var settings = new NpgsqlConnectionStringBuilder
+        {
+            Host = host,
+            Port = port,
+            Username = fields.String("username"),
+            Password = fields.OptionalString("password"),
+            Database = fields.String("database"),
+            Pooling = false,
+            Timeout = Service.TimeoutSeconds(context),
+            CommandTimeout = Service.TimeoutSeconds(context),
+            ApplicationName = "conn-check",
+            Multiplexing = false,
+        };
+
+        // The connection string holds the password: it is handed to the driver and nowhere else.
+        await using var connection = new NpgsqlConnection(settings.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return StepResult.Ok($"{connection.PostgreSqlVersion} as {settings.Username}");
+        }
+        catch (PostgresException ex)
+        {
+            return StepResult.Fail(Failures.OneLine(ex.MessageText));
+        }
+        catch (Exception ex) when (Service.IsTimeout(ex))
+        {
+            return StepResult.Fail(Service.NoReply("a PostgreSQL server", context));
+        }
+        catch (NpgsqlException ex) when (Failures.Classify(ex) == TransportFailure.Other)
+        {
+            return StepResult.Fail($"not a PostgreSQL server: {Service.Describe(ex)}");
+        }
+    }
+}

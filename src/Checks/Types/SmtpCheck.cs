@@ -1,0 +1,181 @@
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace ConnCheck.Checks.Types;
+
+/// <summary>
+/// smtp: greeting and EHLO (HELO when helo_fallback), implicit TLS (use_tls) or STARTTLS (starttls),
+/// AUTH when a username is given, and a real message when from_address and to_address are given.
+/// </summary>
+public sealed class SmtpCheck : ICheckType
+{
+    private const int DefaultPort = 25;
+
+    public string Name => "smtp";
+
+    public IReadOnlyList<FieldSpec> Fields { get; } =
+    [
+        FieldSpec.Host,
+        FieldSpec.Port(),
+        new("username", FieldKind.String),
+        FieldSpec.Password,
+        new("from_address", FieldKind.String),
+        new("to_address", FieldKind.String),
+        new("message", FieldKind.String),
+        new("subject", FieldKind.String),
+        new("helo_fallback", FieldKind.Boolean),
+        new("use_tls", FieldKind.Boolean),
+        new("starttls", FieldKind.Boolean),
+        new("disable_tls_verification", FieldKind.Boolean),
+    ];
+
+    // The original conn-check's default: implicit TLS (normally port 465).
+    private static bool ImplicitTls(CheckFields fields) => fields.Bool("use_tls", true);
+
+    private static bool StartTls(CheckFields fields) => fields.Bool("starttls", false);
+
+    public bool UsesTls(CheckFields fields) => ImplicitTls(fields) || StartTls(fields);
+
+    public FieldError? Validate(CheckFields fields)
+    {
+        if (fields.Has("use_tls") && ImplicitTls(fields) && StartTls(fields))
+        {
+            return new FieldError("starttls", "smtp 'starttls: true' needs 'use_tls: false' (use_tls is TLS from the first byte)");
+        }
+
+        if (fields.OptionalString("from_address") is { } from && !MailboxAddress.TryParse(from, out _))
+        {
+            return new FieldError("from_address", $"'from_address' is not an email address: '{from}'");
+        }
+
+        if (fields.OptionalString("to_address") is { } to && !InternetAddressList.TryParse(to, out _))
+        {
+            return new FieldError("to_address", $"'to_address' is not an email address: '{to}'");
+        }
+
+        return fields.Has("password") && !fields.Has("username") ? new FieldError("password", "smtp 'password' needs a 'username'") : null;
+    }
+
+    public CheckTarget Describe(CheckFields fields)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", DefaultPort);
+        return new CheckTarget($"smtp:{host}:{port}", new Destination(host, port));
+    }
+
+    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", DefaultPort);
+        var verify = !fields.Bool("disable_tls_verification", false);
+        var main = new CheckStep(fields.Has("username") ? "connect with auth" : "connect", ct => SessionAsync(fields, host, port, verify, context, ct), IsMain: true);
+        // With implicit TLS the certificate gets its own tls:host:port step; STARTTLS reports it from the session.
+        return ImplicitTls(fields) && !StartTls(fields)
+            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), Tls.Step(host, port, context.Tls, verify), main)
+            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), main);
+    }
+
+    private static async Task<StepResult> SessionAsync(CheckFields fields, string host, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
+    {
+        var policy = new CertificatePolicy(context.Tls, verify);
+        var helo = new HeloDetector();
+        using var client = new SmtpClient(helo)
+        {
+            Timeout = (int)Math.Min(int.MaxValue, context.Timeout.TotalMilliseconds),
+            ServerCertificateValidationCallback = policy.Validate,
+            CheckCertificateRevocation = false,
+        };
+        var security = StartTls(fields) ? SecureSocketOptions.StartTls : ImplicitTls(fields) ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.None;
+        var username = fields.OptionalString("username");
+        var stage = "connect";
+        try
+        {
+            await client.ConnectAsync(host.Trim('[', ']'), port, security, cancellationToken).ConfigureAwait(false);
+            if (helo.SentHelo && !fields.Bool("helo_fallback", false))
+            {
+                return StepResult.Fail("the server refused EHLO (set helo_fallback: true to accept a HELO-only server)");
+            }
+
+            if (username is not null)
+            {
+                stage = "auth";
+                await client.AuthenticateAsync(username, fields.OptionalString("password") ?? "", cancellationToken).ConfigureAwait(false);
+            }
+
+            var sent = "";
+            if (fields.OptionalString("from_address") is { } from && fields.OptionalString("to_address") is { } to)
+            {
+                stage = "send";
+                using var message = new MimeMessage();
+                message.From.Add(MailboxAddress.Parse(from));
+                message.To.AddRange(InternetAddressList.Parse(to));
+                message.Subject = fields.String("subject", "");
+                message.Body = new TextPart("plain") { Text = fields.String("message", "") };
+                await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                sent = $", message sent to {to}";
+            }
+
+            var secure = client.IsSecure;
+            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+            return new StepResult(true, $"{(secure ? "TLS" : "plain")}{(username is null ? "" : $", user {username}")}{sent}", policy.NotAfter);
+        }
+        catch (MailKit.Security.AuthenticationException ex)
+        {
+            return StepResult.Fail($"authentication failed for user \"{username}\": {Failures.OneLine(ex.Message)}");
+        }
+        catch (SmtpCommandException ex)
+        {
+            return StepResult.Fail($"{stage}: server replied {(int)ex.StatusCode} {Failures.OneLine(ex.Message)}");
+        }
+        catch (NotSupportedException ex)
+        {
+            // MailKit: no STARTTLS, or no AUTH (servers often offer AUTH only after STARTTLS).
+            var hint = stage == "auth" && !client.IsSecure ? " (it may offer AUTH only over TLS: try starttls: true)" : "";
+            return StepResult.Fail($"{stage}: {Failures.OneLine(ex.Message)}{hint}");
+        }
+        catch (SslHandshakeException)
+        {
+            return StepResult.Fail(policy.Refusal ?? "TLS handshake failed");
+        }
+        catch (Exception ex) when (Service.IsTimeout(ex))
+        {
+            return StepResult.Fail(Service.NoReply("an SMTP server", context));
+        }
+        catch (SmtpProtocolException ex)
+        {
+            return StepResult.Fail(stage == "connect" ? $"not an SMTP server: {Failures.OneLine(ex.Message)}" : $"{stage}: {Failures.OneLine(ex.Message)}");
+        }
+    }
+
+    /// <summary>Notes whether MailKit fell back from EHLO to HELO; keeps nothing else (AUTH lines carry secrets).</summary>
+    private sealed class HeloDetector : IProtocolLogger
+    {
+        public bool SentHelo { get; private set; }
+
+        public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
+
+        public void LogConnect(Uri uri)
+        {
+        }
+
+        public void LogClient(byte[] buffer, int offset, int count)
+        {
+            if (buffer.AsSpan(offset, count).StartsWith("HELO "u8))
+            {
+                SentHelo = true;
+            }
+        }
+
+        public void LogServer(byte[] buffer, int offset, int count)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

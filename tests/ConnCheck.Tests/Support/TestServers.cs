@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.Json;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Tests.Support;
+
+/// <summary>
+/// The real servers tests/servers/start.sh started (tests/run.sh exports their DIR/env). A missing
+/// variable fails the test with instructions: a service test never passes without its server.
+/// </summary>
+public static class TestServers
+{
+    public static string Get(string name)
+    {
+        var key = "CONNCHECK_TEST_" + name;
+        var value = Environment.GetEnvironmentVariable(key);
+        return string.IsNullOrEmpty(value)
+            ? throw new InvalidOperationException(
+                $"{key} is not set: the service tests need the real servers. Run them through tests/run.sh, or start them with " +
+                "'bash tests/servers/start.sh DIR' and export DIR/env ('set -a; source DIR/env; set +a') before 'dotnet test'.")
+            : value;
+    }
+
+    public static int Port(string name) => int.Parse(Get(name + "_PORT"), CultureInfo.InvariantCulture);
+
+    /// <summary>Runs one check in-process through <see cref="CheckRunner"/>, as conn-check does for zone local.</summary>
+    public static Task<CheckResult> RunAsync(string type, IReadOnlyDictionary<string, object> fields, double timeoutSeconds = 10, TlsSettings? tls = null)
+    {
+        var checkType = CheckRegistry.Default.Get(type);
+        var values = fields.ToDictionary(f => f.Key, f => JsonSerializer.SerializeToElement(f.Value));
+        var target = checkType.Describe(new CheckFields(values));
+        var spec = new CheckSpec
+        {
+            Id = 1,
+            Type = checkType.Name,
+            Name = target.Name,
+            Destination = target.Destination,
+            TimeoutSeconds = timeoutSeconds,
+            Fields = values,
+        };
+        var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions { Tls = tls ?? TlsSettings.SystemOnly });
+        return runner.RunOneAsync(spec, Vantage.Local, CancellationToken.None);
+    }
+
+    /// <summary>The report line of the check named <paramref name="name"/> (checks in these tests set name:).</summary>
+    public static string Line(this ProcessResult run, string name) =>
+        run.Lines.SingleOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+        ?? throw new Xunit.Sdk.XunitException($"no report line for '{name}' in:\n{run}");
+}
