@@ -40,7 +40,7 @@ public sealed class AmqpCheck : ICheckType
         var verify = !fields.Bool("disable_tls_verification", false);
         var auth = new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, verify, context, ct), IsMain: true);
         return UsesTls(fields)
-            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), Tls.Step(host, port, context.Tls, verify), auth)
+            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), TlsProbe.Step(host, port, context, verify), auth)
             : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), auth);
     }
 
@@ -48,7 +48,7 @@ public sealed class AmqpCheck : ICheckType
     {
         var username = fields.String("username");
         var vhost = fields.String("vhost", "/");
-        var policy = new CertificatePolicy(context.Tls, verify);
+        var policy = new TlsValidator(host, context.Tls, verify);
         var factory = new ConnectionFactory
         {
             HostName = host.Trim('[', ']'),
@@ -103,7 +103,7 @@ public sealed class AmqpCheck : ICheckType
         }
         catch (Exception ex) when (Find<AuthenticationException>(ex) is { } tls)
         {
-            return StepResult.Fail(policy.Refusal ?? "TLS handshake failed: " + Failures.OneLine(tls.Message));
+            return StepResult.Fail(policy.Failure ?? "TLS handshake failed: " + Failures.OneLine(tls.Message));
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {

@@ -75,13 +75,13 @@ public sealed class SmtpCheck : ICheckType
         var main = new CheckStep(fields.Has("username") ? "connect with auth" : "connect", ct => SessionAsync(fields, host, port, verify, context, ct), IsMain: true);
         // With implicit TLS the certificate gets its own tls:host:port step; STARTTLS reports it from the session.
         return ImplicitTls(fields) && !StartTls(fields)
-            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), Tls.Step(host, port, context.Tls, verify), main)
+            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), TlsProbe.Step(host, port, context, verify), main)
             : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), main);
     }
 
     private static async Task<StepResult> SessionAsync(CheckFields fields, string host, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
     {
-        var policy = new CertificatePolicy(context.Tls, verify);
+        var policy = new TlsValidator(host, context.Tls, verify);
         var helo = new HeloDetector();
         using var client = new SmtpClient(helo)
         {
@@ -139,7 +139,7 @@ public sealed class SmtpCheck : ICheckType
         }
         catch (SslHandshakeException)
         {
-            return StepResult.Fail(policy.Refusal ?? "TLS handshake failed");
+            return StepResult.Fail(policy.Failure ?? "TLS handshake failed");
         }
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
