@@ -56,7 +56,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
             }
 
-            await output.WriteLineAsync($"CONN-CHECK UNKNOWN: invalid config {settings.ConfigPath} ({Plural(ex.Errors.Count, "error")})").ConfigureAwait(false);
+            // Nagios shows only stdout: name the first problem there too.
+            var more = ex.Errors.Count > 1 ? $" (and {Plural(ex.Errors.Count - 1, "more error")})" : "";
+            await output.WriteLineAsync($"CONN-CHECK UNKNOWN: invalid config {Failures.OneLine(ex.Errors[0].ToString())}{more}").ConfigureAwait(false);
             return (int)RunStatus.Unknown;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -78,8 +80,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
     private static string ValidationSummary(ConnCheckConfig config)
     {
-        var zones = config.Checks.SelectMany(c => c.From).Distinct().Order(StringComparer.Ordinal);
-        return $"{config.File}: valid, {Plural(config.Checks.Count, "check")} from zones {string.Join(", ", zones)}";
+        var zones = config.Checks.SelectMany(c => c.From).Distinct().Order(StringComparer.Ordinal).ToList();
+        var from = zones.Count == 0 ? "" : $" from zones {string.Join(", ", zones)}";
+        return $"{config.File}: valid, {Plural(config.Checks.Count, "check")}{from}";
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
