@@ -580,6 +580,11 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
 
         private static string Suggest(string given, IEnumerable<string> candidates)
         {
+            if (given.Length > 64)
+            {
+                return "";
+            }
+
             var best = candidates
                 .Select(c => (Candidate: c, Distance: EditDistance(given.ToLowerInvariant(), c)))
                 .Where(c => c.Distance <= Math.Max(1, given.Length / 3))
