@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Parsing;
 
 namespace ConnCheck.Coordinator.Cli;
@@ -16,8 +17,8 @@ public static class CommandLine
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
         var includeTags = new Option<string?>("--include-tags") { Description = "Only run checks with one of these tags (comma-separated)" };
         var excludeTags = new Option<string?>("--exclude-tags") { Description = "Skip checks with any of these tags (comma-separated)" };
-        var connectTimeout = new Option<double>("--connect-timeout") { Description = "Timeout in seconds of a check that sets none", DefaultValueFactory = _ => 10 };
-        var maxTimeout = new Option<double?>("--max-timeout") { Description = "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN" };
+        var connectTimeout = Number<double>("--connect-timeout", "Timeout in seconds of a check that sets none (default 10)", v => v > 0 && double.IsFinite(v), "a positive number of seconds");
+        var maxTimeout = Number<double>("--max-timeout", "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN", v => v > 0 && double.IsFinite(v), "a positive number of seconds");
         var unbuffered = new Option<bool>("--unbuffered-output", "-U") { Description = "Print each result as it finishes; the status line comes last" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show sub-checks, reasons of passing checks and skipped checks" };
         var duration = new Option<bool>("--duration", "-d") { Description = "Show how long each check took" };
@@ -31,7 +32,7 @@ public static class CommandLine
         var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file (TLS, ports)" };
         var bind = new Option<string?>("--bind") { Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
         var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name agents use to answer the coordinator" };
-        var concurrency = new Option<int>("--concurrency") { Description = "Checks in flight at once in this process", DefaultValueFactory = _ => 256 };
+        var concurrency = Number<int>("--concurrency", "Checks in flight at once in this process (default 256)", v => v >= 1, "a whole number, 1 or more");
 
         var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
         {
@@ -39,18 +40,17 @@ public static class CommandLine
             duration, tracebacks, tlsCerts, format, seeds, agents, local, hocon, bind, publicHostname, concurrency,
         };
 
-        Positive(connectTimeout, "--connect-timeout must be a positive number of seconds");
-        Positive(maxTimeout, "--max-timeout must be a positive number of seconds");
-        concurrency.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--concurrency must be at least 1");
-            }
-        });
-
         root.Validators.Add(result =>
         {
+            // Unknown options would otherwise be taken as name patterns and silently match nothing.
+            foreach (var pattern in result.GetValue(patterns) ?? [])
+            {
+                if (pattern.StartsWith('-'))
+                {
+                    result.AddError($"unknown option '{pattern}'");
+                }
+            }
+
             if (result.GetValue(includeTags) is not null && result.GetValue(excludeTags) is not null)
             {
                 result.AddError("--include-tags and --exclude-tags cannot be used together");
@@ -67,7 +67,7 @@ public static class CommandLine
                 DryRun = parse.GetValue(dryRun),
                 IncludeTags = SplitList(parse.GetValue(includeTags)),
                 ExcludeTags = SplitList(parse.GetValue(excludeTags)),
-                ConnectTimeoutSeconds = parse.GetValue(connectTimeout),
+                ConnectTimeoutSeconds = parse.GetValue(connectTimeout) ?? 10,
                 MaxTimeoutSeconds = parse.GetValue(maxTimeout),
                 Unbuffered = parse.GetValue(unbuffered),
                 Verbose = parse.GetValue(verbose),
@@ -81,7 +81,7 @@ public static class CommandLine
                 HoconFile = parse.GetValue(hocon),
                 Bind = parse.GetValue(bind),
                 PublicHostname = parse.GetValue(publicHostname),
-                Concurrency = parse.GetValue(concurrency),
+                Concurrency = parse.GetValue(concurrency) ?? 256,
             };
             return await new RunCommand(settings, output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });
@@ -108,13 +108,23 @@ public static class CommandLine
         return exit;
     }
 
-    private static void Positive<T>(Option<T> option, string message) => option.Validators.Add(r =>
+    /// <summary>A numeric option whose bad values are argument errors (exit 3), never exceptions.</summary>
+    private static Option<T?> Number<T>(string name, string description, Func<T, bool> valid, string rule)
+        where T : struct, IParsable<T> => new(name)
     {
-        if (r.GetValueOrDefault<T>() is double value && !(value > 0 && double.IsFinite(value)))
+        Description = description,
+        CustomParser = result =>
         {
-            r.AddError(message);
-        }
-    });
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (T.TryParse(text, CultureInfo.InvariantCulture, out var value) && valid(value))
+            {
+                return value;
+            }
+
+            result.AddError($"{name} must be {rule}, got '{text}'");
+            return null;
+        },
+    };
 
     private static string[] SplitList(string? value) =>
         string.IsNullOrWhiteSpace(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -108,7 +108,7 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
             foreach (var step in result.SubChecks)
             {
                 var detail = step.Message is null ? "" : " - " + step.Message;
-                output.WriteLine(Failures.OneLine(string.Create(CultureInfo.InvariantCulture, $"    {step.Name} {(step.Passed ? "OK" : "FAILED")} ({step.DurationMs:0.0} ms){detail}"), 2000));
+                output.WriteLine("    " + Failures.OneLine(string.Create(CultureInfo.InvariantCulture, $"{step.Name} {(step.Passed ? "OK" : "FAILED")} ({step.DurationMs:0.0} ms){detail}"), 2000));
             }
         }
     }
