@@ -15,23 +15,23 @@ public static class CommandLine
         var patterns = new Argument<string[]>("PATTERN") { Description = "Only run checks whose name matches one of these globs (* and ?)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Option<bool>("--validate") { Description = "Parse and validate the config, run nothing" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
-        var includeTags = new Option<string?>("--include-tags") { Description = "Only run checks with one of these tags (comma-separated)" };
-        var excludeTags = new Option<string?>("--exclude-tags") { Description = "Skip checks with any of these tags (comma-separated)" };
+        var includeTags = new Option<string?>("--include-tags") { HelpName = "TAGS", Description = "Only run checks with one of these tags (comma-separated)" };
+        var excludeTags = new Option<string?>("--exclude-tags") { HelpName = "TAGS", Description = "Skip checks with any of these tags (comma-separated)" };
         var connectTimeout = Number<double>("--connect-timeout", "Timeout in seconds of a check that sets none (default 10)", v => v > 0 && double.IsFinite(v), "a positive number of seconds");
         var maxTimeout = Number<double>("--max-timeout", "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN", v => v > 0 && double.IsFinite(v), "a positive number of seconds");
         var unbuffered = new Option<bool>("--unbuffered-output", "-U") { Description = "Print each result as it finishes; the status line comes last" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show sub-checks, reasons of passing checks and skipped checks" };
         var duration = new Option<bool>("--duration", "-d") { Description = "Show how long each check took" };
         var tracebacks = new Option<bool>("--tracebacks", "-t") { Description = "Show stack traces of internal errors" };
-        var tlsCerts = new Option<string?>("--tls-certs-path") { Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
+        var tlsCerts = new Option<string?>("--tls-certs-path") { HelpName = "DIR", Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
         var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "nagios" };
         format.AcceptOnlyFromAmong("nagios", "json", "junit");
-        var seeds = new Option<string[]>("--seed") { Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
-        var agents = new Option<string[]>("--agent") { Description = "A static agent ZONE=HOST:PORT, bypassing discovery (repeatable)" };
+        var seeds = new Option<string[]>("--seed") { HelpName = "HOST:PORT", Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
+        var agents = new Option<string[]>("--agent") { HelpName = "ZONE=HOST:PORT", Description = "A static agent ZONE=HOST:PORT, bypassing discovery (repeatable)" };
         var local = new Option<bool>("--local") { Description = "Run every zone's checks in this process (zones are simulated)" };
-        var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file (TLS, ports)" };
-        var bind = new Option<string?>("--bind") { Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
-        var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name agents use to answer the coordinator" };
+        var hocon = new Option<string?>("--hocon") { HelpName = "FILE", Description = "Extra HOCON file (TLS, ports)" };
+        var bind = new Option<string?>("--bind") { HelpName = "HOST[:PORT]", Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
+        var publicHostname = new Option<string?>("--public-hostname") { HelpName = "HOST", Description = "Host name agents use to answer the coordinator" };
         var concurrency = Number<int>("--concurrency", "Checks in flight at once in this process (default 256)", v => v >= 1, "a whole number, 1 or more");
 
         var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
@@ -113,6 +113,7 @@ public static class CommandLine
         where T : struct, IParsable<T> => new(name)
     {
         Description = description,
+        HelpName = typeof(T) == typeof(int) ? "N" : "SECONDS",
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
