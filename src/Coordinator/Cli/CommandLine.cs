@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ConnCheck.Coordinator.Config;
 using System.CommandLine.Parsing;
 
 namespace ConnCheck.Coordinator.Cli;
@@ -17,8 +18,8 @@ public static class CommandLine
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
         var includeTags = new Option<string?>("--include-tags") { HelpName = "TAGS", Description = "Only run checks with one of these tags (comma-separated)" };
         var excludeTags = new Option<string?>("--exclude-tags") { HelpName = "TAGS", Description = "Skip checks with any of these tags (comma-separated)" };
-        var connectTimeout = Number<double>("--connect-timeout", "Timeout in seconds of a check that sets none (default 10)", v => v > 0 && double.IsFinite(v), "a positive number of seconds");
-        var maxTimeout = Number<double>("--max-timeout", "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN", v => v > 0 && double.IsFinite(v), "a positive number of seconds");
+        var connectTimeout = Number<double>("--connect-timeout", "Timeout in seconds of a check that sets none (default 10)", PositiveSeconds, SecondsRule);
+        var maxTimeout = Number<double>("--max-timeout", "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN", PositiveSeconds, SecondsRule);
         var unbuffered = new Option<bool>("--unbuffered-output", "-U") { Description = "Print each result as it finishes; the status line comes last" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show sub-checks, reasons of passing checks and skipped checks" };
         var duration = new Option<bool>("--duration", "-d") { Description = "Show how long each check took" };
@@ -107,6 +108,10 @@ public static class CommandLine
         var exit = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
         return exit;
     }
+
+    private const string SecondsRule = "a positive number of seconds, at most 86400";
+
+    private static bool PositiveSeconds(double value) => value is > 0 and <= ConfigLoader.MaxTimeoutSeconds;
 
     /// <summary>A numeric option whose bad values are argument errors (exit 3), never exceptions.</summary>
     private static Option<T?> Number<T>(string name, string description, Func<T, bool> valid, string rule)

@@ -13,6 +13,9 @@ namespace ConnCheck.Coordinator.Config;
 public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation environment)
 {
     private const int MaxStringLength = 64 * 1024;
+
+    /// <summary>One day: longer waits are mistakes, and timers cannot represent much more.</summary>
+    public const int MaxTimeoutSeconds = 86_400;
     private static readonly string[] TopLevelKeys = ["zones", "defaults", "checks", "agents"];
 
     public ConnCheckConfig LoadFile(string path)
@@ -322,6 +325,11 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             if (common.OptionalString("on") is { } onText && !Enum.TryParse(onText, ignoreCase: true, out on))
             {
                 Error(nodes["on"], $"'on' must be all or any, got {Shown(nodes["on"], onText)}");
+            }
+
+            if (common.Double("timeout") is { } timeout and (<= 0 or > MaxTimeoutSeconds))
+            {
+                Error(nodes["timeout"], $"'timeout' must be more than 0 and at most {MaxTimeoutSeconds} seconds, got {timeout.ToString(CultureInfo.InvariantCulture)}");
             }
 
             if (common.Double("warn_ms") is { } warn && common.Double("crit_ms") is { } crit && warn > crit)

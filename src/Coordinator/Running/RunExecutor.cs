@@ -32,7 +32,7 @@ public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher
         foreach (var group in plan.Assignments.Where(a => a.Agent is null).GroupBy(a => a.Zone))
         {
             var vantage = new Vantage(group.Key, group.Key == Zones.Local ? null : RunPlan.SimulatedAgent);
-            work.Add(runner.RunAsync(group.Select(a => a.Check), vantage, r => { collector.Add(r); return ValueTask.CompletedTask; }, deadline.Token));
+            work.Add(RunHereAsync(group.Select(a => a.Check).ToArray(), vantage, collector, deadline.Token));
         }
 
         foreach (var group in plan.Assignments.Where(a => a.Agent is not null).GroupBy(a => a.Agent!))
@@ -55,6 +55,19 @@ public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher
         await deadline.CancelAsync().ConfigureAwait(false);
         _ = Task.WhenAll(work).ContinueWith(static t => t.Exception, TaskScheduler.Default);
         return results.Concat(plan.Unrunnable).Concat(plan.Skipped).ToArray();
+    }
+
+    private async Task RunHereAsync(IReadOnlyList<CheckSpec> checks, Vantage vantage, ResultCollector collector, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.RunAsync(checks, vantage, r => { collector.Add(r); return ValueTask.CompletedTask; }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A bug must not leave the run waiting for results that will never come.
+            collector.GiveUp(a => a.Agent is null && a.Zone == vantage.Zone, $"internal error: {Failures.OneLine(ex.Message)}");
+        }
     }
 
     private async Task RunOnAgentAsync(AgentInfo agent, IReadOnlyList<CheckSpec> checks, ResultCollector collector, CancellationToken cancellationToken)

@@ -124,6 +124,8 @@ public sealed class OptionTests
     [InlineData("--connect-timeout", "soon")]
     [InlineData("--max-timeout", "0")]
     [InlineData("--max-timeout", "NaN")]
+    [InlineData("--max-timeout", "1e9")]
+    [InlineData("--connect-timeout", "86401")]
     [InlineData("--format", "xml")]
     [InlineData("--concurrency", "0")]
     [InlineData("--concurrency", "many")]
