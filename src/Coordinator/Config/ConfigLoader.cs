@@ -20,6 +20,11 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
 
     public ConnCheckConfig LoadFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ConfigException([new ConfigError(path, 0, 0, "is a directory, not a config file")]);
+        }
+
         byte[] bytes;
         try
         {

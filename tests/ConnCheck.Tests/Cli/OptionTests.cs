@@ -166,6 +166,17 @@ public sealed class OptionTests
     }
 
     [Fact]
+    public async Task Directory_as_config_exits_3_with_a_clear_message()
+    {
+        using var config = new TempConfig("");
+
+        var run = await ProcessRunner.ConnCheckAsync(config.Directory);
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal($"{config.Directory}: is a directory, not a config file", run.Stderr.Trim());
+    }
+
+    [Fact]
     public async Task Secret_from_the_environment_never_appears_in_any_output()
     {
         var environment = new Dictionary<string, string> { ["CONNCHECK_TEST_SECRET"] = Secret };
