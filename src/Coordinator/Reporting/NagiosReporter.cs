@@ -27,8 +27,11 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
 
     public void WriteLive(CheckResult result, TextWriter output)
     {
-        WriteResult(result, output);
-        output.Flush();
+        if (result.Status != CheckStatus.Skipped || options.Verbose)
+        {
+            WriteResult(result, output);
+            output.Flush();
+        }
     }
 
     public static string StatusLine(RunReport report)

@@ -21,6 +21,12 @@ public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher
 {
     public async Task<IReadOnlyList<CheckResult>> ExecuteAsync(RunPlan plan, TimeSpan? maxTimeout, Action<CheckResult>? onResult, CancellationToken cancellationToken)
     {
+        // What cannot run or was not selected is known before anything starts: stream it first.
+        foreach (var known in plan.Unrunnable.Concat(plan.Skipped))
+        {
+            onResult?.Invoke(known);
+        }
+
         var collector = new ResultCollector(plan.Assignments, onResult);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (maxTimeout is { } limit)

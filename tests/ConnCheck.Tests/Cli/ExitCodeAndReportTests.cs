@@ -208,6 +208,26 @@ public sealed class ExitCodeAndReportTests
     }
 
     [Fact]
+    public async Task Unbuffered_output_also_prints_unknown_and_with_verbose_skipped_checks()
+    {
+        using var listener = new AcceptingListener();
+        using var config = new TempConfig($$"""
+            - { type: tcp, host: 127.0.0.1, port: {{listener.Port}}, name: here }
+            - { type: tcp, host: 127.0.0.1, port: {{listener.Port}}, name: far, from: web }
+            - { type: tcp, host: 127.0.0.1, port: {{listener.Port}}, name: other }
+            """);
+
+        var quiet = await ProcessRunner.ConnCheckAsync(config.Path, "-U", "here", "far");
+        var verbose = await ProcessRunner.ConnCheckAsync(config.Path, "-U", "-v", "here", "far");
+
+        Assert.True(quiet.ExitCode == 3, quiet.ToString());
+        Assert.Equal(["here OK", "web/- far UNKNOWN - no agent in zone web"], quiet.Lines[..^1].Order(StringComparer.Ordinal));
+        Assert.StartsWith("CONN-CHECK UNKNOWN: 1 of 2 checks could not run", quiet.Lines[^1]);
+        Assert.Contains("other SKIPPED - not selected", verbose.Lines[..^1]);
+        Assert.StartsWith("CONN-CHECK UNKNOWN: ", verbose.Lines[^1]);
+    }
+
+    [Fact]
     public async Task Far_end_and_odd_text_never_breaks_the_report_format()
     {
         using var listener = new AcceptingListener();
