@@ -42,7 +42,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             var reporter = CreateReporter();
             Action<CheckResult>? live = settings.Unbuffered ? r => reporter.WriteLive(r, output) : null;
             var maxTimeout = settings.MaxTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-            var results = await new RunExecutor(runner, dispatcher: null).ExecuteAsync(plan, maxTimeout, live, cancellationToken).ConfigureAwait(false);
+            var results = await new RunExecutor(runner, dispatcher: null).ExecuteAsync(plan, maxTimeout, live, cancellationToken, SinceProcessStart()).ConfigureAwait(false);
 
             var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)));
             reporter.Write(report, output);
@@ -71,6 +71,14 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
             return (int)RunStatus.Unknown;
         }
+    }
+
+    // --max-timeout bounds what the caller waits for, so runtime start-up and config loading count too.
+    private static TimeSpan SinceProcessStart()
+    {
+        using var self = Process.GetCurrentProcess();
+        var elapsed = DateTime.Now - self.StartTime;
+        return elapsed > TimeSpan.Zero ? elapsed : TimeSpan.Zero;
     }
 
     private IReporter CreateReporter() => settings.Format switch

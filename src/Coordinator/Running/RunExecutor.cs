@@ -19,7 +19,9 @@ public sealed class AgentLostException(string reason) : Exception(reason);
 /// <summary>Executes a plan: local and simulated checks in this process, the rest on their agents.</summary>
 public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher)
 {
-    public async Task<IReadOnlyList<CheckResult>> ExecuteAsync(RunPlan plan, TimeSpan? maxTimeout, Action<CheckResult>? onResult, CancellationToken cancellationToken)
+    /// <param name="alreadySpent">Time the run used before execution (process start, config loading): the deadline counts it.</param>
+    public async Task<IReadOnlyList<CheckResult>> ExecuteAsync(
+        RunPlan plan, TimeSpan? maxTimeout, Action<CheckResult>? onResult, CancellationToken cancellationToken, TimeSpan alreadySpent = default)
     {
         // What cannot run or was not selected is known before anything starts: stream it first.
         foreach (var known in plan.Unrunnable.Concat(plan.Skipped))
@@ -31,7 +33,7 @@ public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (maxTimeout is { } limit)
         {
-            deadline.CancelAfter(limit);
+            deadline.CancelAfter(limit > alreadySpent ? limit - alreadySpent : TimeSpan.Zero);
         }
 
         var work = new List<Task>();

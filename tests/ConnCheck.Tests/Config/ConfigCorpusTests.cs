@@ -129,7 +129,22 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
         Assert.DoesNotContain(Secret, run.Stderr + run.Stdout);
         Assert.StartsWith("CONN-CHECK UNKNOWN: invalid config ", run.StatusLine);
         Assert.Single(run.Lines);
-        Assert.True(run.Elapsed < PerFileLimit, $"validating {path} took {run.Elapsed.TotalSeconds:0.00}s (limit {PerFileLimit.TotalSeconds}s)");
+        await AssertQuickAsync(run, path);
+    }
+
+    // On a shared, loaded machine one slow start-up is noise; a validator that is slow twice in a row is not.
+    private async Task AssertQuickAsync(ProcessResult first, string path)
+    {
+        if (first.Elapsed < PerFileLimit)
+        {
+            return;
+        }
+
+        var again = await ProcessRunner.ConnCheckAsync(Environment, "--validate", path);
+        output.WriteLine($"{Path.GetFileName(path)}: retried after {first.Elapsed.TotalMilliseconds:0} ms: {again.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(
+            again.Elapsed < PerFileLimit,
+            $"validating {path} took {first.Elapsed.TotalSeconds:0.00}s and then {again.Elapsed.TotalSeconds:0.00}s (limit {PerFileLimit.TotalSeconds}s)");
     }
 
     private static string Shorten(ProcessResult run)
