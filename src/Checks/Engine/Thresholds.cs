@@ -43,5 +43,5 @@ public static class Thresholds
         return result;
     }
 
-    private static string Format(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+    private static string Format(double value) => value.ToString(value < 1 ? "0.###" : "0.#", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using ConnCheck.Coordinator.Config;
 using System.CommandLine.Parsing;
 
 namespace ConnCheck.Coordinator.Cli;
@@ -14,24 +16,24 @@ public static class CommandLine
         var patterns = new Argument<string[]>("PATTERN") { Description = "Only run checks whose name matches one of these globs (* and ?)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Option<bool>("--validate") { Description = "Parse and validate the config, run nothing" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
-        var includeTags = new Option<string?>("--include-tags") { Description = "Only run checks with one of these tags (comma-separated)" };
-        var excludeTags = new Option<string?>("--exclude-tags") { Description = "Skip checks with any of these tags (comma-separated)" };
-        var connectTimeout = new Option<double>("--connect-timeout") { Description = "Timeout in seconds of a check that sets none", DefaultValueFactory = _ => 10 };
-        var maxTimeout = new Option<double?>("--max-timeout") { Description = "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN" };
+        var includeTags = new Option<string?>("--include-tags") { HelpName = "TAGS", Description = "Only run checks with one of these tags (comma-separated)" };
+        var excludeTags = new Option<string?>("--exclude-tags") { HelpName = "TAGS", Description = "Skip checks with any of these tags (comma-separated)" };
+        var connectTimeout = Number<double>("--connect-timeout", "Timeout in seconds of a check that sets none (default 10)", PositiveSeconds, SecondsRule);
+        var maxTimeout = Number<double>("--max-timeout", "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN", PositiveSeconds, SecondsRule);
         var unbuffered = new Option<bool>("--unbuffered-output", "-U") { Description = "Print each result as it finishes; the status line comes last" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show sub-checks, reasons of passing checks and skipped checks" };
         var duration = new Option<bool>("--duration", "-d") { Description = "Show how long each check took" };
         var tracebacks = new Option<bool>("--tracebacks", "-t") { Description = "Show stack traces of internal errors" };
-        var tlsCerts = new Option<string?>("--tls-certs-path") { Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
+        var tlsCerts = new Option<string?>("--tls-certs-path") { HelpName = "DIR", Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
         var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "nagios" };
         format.AcceptOnlyFromAmong("nagios", "json", "junit");
-        var seeds = new Option<string[]>("--seed") { Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
-        var agents = new Option<string[]>("--agent") { Description = "A static agent ZONE=HOST:PORT, bypassing discovery (repeatable)" };
+        var seeds = new Option<string[]>("--seed") { HelpName = "HOST:PORT", Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
+        var agents = new Option<string[]>("--agent") { HelpName = "ZONE=HOST:PORT", Description = "A static agent ZONE=HOST:PORT, bypassing discovery (repeatable)" };
         var local = new Option<bool>("--local") { Description = "Run every zone's checks in this process (zones are simulated)" };
-        var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file (TLS, ports)" };
-        var bind = new Option<string?>("--bind") { Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
-        var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name agents use to answer the coordinator" };
-        var concurrency = new Option<int>("--concurrency") { Description = "Checks in flight at once in this process", DefaultValueFactory = _ => 256 };
+        var hocon = new Option<string?>("--hocon") { HelpName = "FILE", Description = "Extra HOCON file (TLS, ports)" };
+        var bind = new Option<string?>("--bind") { HelpName = "HOST[:PORT]", Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
+        var publicHostname = new Option<string?>("--public-hostname") { HelpName = "HOST", Description = "Host name agents use to answer the coordinator" };
+        var concurrency = Number<int>("--concurrency", "Checks in flight at once in this process (default 256)", v => v >= 1, "a whole number, 1 or more");
 
         var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
         {
@@ -39,18 +41,17 @@ public static class CommandLine
             duration, tracebacks, tlsCerts, format, seeds, agents, local, hocon, bind, publicHostname, concurrency,
         };
 
-        Positive(connectTimeout, "--connect-timeout must be a positive number of seconds");
-        Positive(maxTimeout, "--max-timeout must be a positive number of seconds");
-        concurrency.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--concurrency must be at least 1");
-            }
-        });
-
         root.Validators.Add(result =>
         {
+            // Unknown options would otherwise be taken as name patterns and silently match nothing.
+            foreach (var pattern in result.GetValue(patterns) ?? [])
+            {
+                if (pattern.StartsWith('-'))
+                {
+                    result.AddError($"unknown option '{pattern}'");
+                }
+            }
+
             if (result.GetValue(includeTags) is not null && result.GetValue(excludeTags) is not null)
             {
                 result.AddError("--include-tags and --exclude-tags cannot be used together");
@@ -67,7 +68,7 @@ public static class CommandLine
                 DryRun = parse.GetValue(dryRun),
                 IncludeTags = SplitList(parse.GetValue(includeTags)),
                 ExcludeTags = SplitList(parse.GetValue(excludeTags)),
-                ConnectTimeoutSeconds = parse.GetValue(connectTimeout),
+                ConnectTimeoutSeconds = parse.GetValue(connectTimeout) ?? 10,
                 MaxTimeoutSeconds = parse.GetValue(maxTimeout),
                 Unbuffered = parse.GetValue(unbuffered),
                 Verbose = parse.GetValue(verbose),
@@ -81,7 +82,7 @@ public static class CommandLine
                 HoconFile = parse.GetValue(hocon),
                 Bind = parse.GetValue(bind),
                 PublicHostname = parse.GetValue(publicHostname),
-                Concurrency = parse.GetValue(concurrency),
+                Concurrency = parse.GetValue(concurrency) ?? 256,
             };
             return await new RunCommand(settings, output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });
@@ -125,13 +126,28 @@ public static class CommandLine
         return exit;
     }
 
-    private static void Positive<T>(Option<T> option, string message) => option.Validators.Add(r =>
+    private const string SecondsRule = "a positive number of seconds, at most 86400";
+
+    private static bool PositiveSeconds(double value) => value is > 0 and <= ConfigLoader.MaxTimeoutSeconds;
+
+    /// <summary>A numeric option whose bad values are argument errors (exit 3), never exceptions.</summary>
+    private static Option<T?> Number<T>(string name, string description, Func<T, bool> valid, string rule)
+        where T : struct, IParsable<T> => new(name)
     {
-        if (r.GetValueOrDefault<T>() is double value && !(value > 0 && double.IsFinite(value)))
+        Description = description,
+        HelpName = typeof(T) == typeof(int) ? "N" : "SECONDS",
+        CustomParser = result =>
         {
-            r.AddError(message);
-        }
-    });
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (T.TryParse(text, CultureInfo.InvariantCulture, out var value) && valid(value))
+            {
+                return value;
+            }
+
+            result.AddError($"{name} must be {rule}, got '{text}'");
+            return null;
+        },
+    };
 
     private static string[] SplitList(string? value) =>
         string.IsNullOrWhiteSpace(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -21,7 +21,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (maxTimeout is { } limit)
         {
-            deadline.CancelAfter(limit);
+            deadline.CancelAfter(Remaining(limit));
         }
 
         try
@@ -58,9 +58,8 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             });
             var reporter = CreateReporter();
             Action<CheckResult>? live = settings.Unbuffered ? r => reporter.WriteLive(r, output) : null;
-            var remaining = maxTimeout is { } max ? max - watch.Elapsed : (TimeSpan?)null;
             var results = await new RunExecutor(runner, agents.Dispatcher(defaultTimeout))
-                .ExecuteAsync(plan, remaining is { } r && r < TimeSpan.Zero ? TimeSpan.Zero : remaining, maxTimeout, live, cancellationToken)
+                .ExecuteAsync(plan, maxTimeout is { } max ? Remaining(max) : null, maxTimeout, live, cancellationToken)
                 .ConfigureAwait(false);
 
             phases.Mark("checks finished");
@@ -77,7 +76,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
             }
 
-            await output.WriteLineAsync($"CONN-CHECK UNKNOWN: invalid config {settings.ConfigPath} ({Plural(ex.Errors.Count, "error")})").ConfigureAwait(false);
+            // Nagios shows only stdout: name the first problem there too.
+            var more = ex.Errors.Count > 1 ? $" (and {Plural(ex.Errors.Count - 1, "more error")})" : "";
+            await output.WriteLineAsync($"CONN-CHECK UNKNOWN: invalid config {Failures.OneLine(ex.Errors[0].ToString())}{more}").ConfigureAwait(false);
             return (int)RunStatus.Unknown;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -104,6 +105,14 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         return await RemoteAgents.ConnectAsync(seeds, statics, settings.Bind, settings.PublicHostname, settings.HoconFile, cancellationToken).ConfigureAwait(false);
     }
 
+    // --max-timeout bounds what the caller waits for, so runtime start-up and config loading count too.
+    private static TimeSpan Remaining(TimeSpan limit)
+    {
+        using var self = Process.GetCurrentProcess();
+        var left = limit - (DateTime.Now - self.StartTime);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
     private static StaticAgent ParseStaticAgent(string text)
     {
         var equals = text.IndexOf('=', StringComparison.Ordinal);
@@ -122,8 +131,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
     private static string ValidationSummary(ConnCheckConfig config)
     {
-        var zones = config.Checks.SelectMany(c => c.From).Distinct().Order(StringComparer.Ordinal);
-        return $"{config.File}: valid, {Plural(config.Checks.Count, "check")} from zones {string.Join(", ", zones)}";
+        var zones = config.Checks.SelectMany(c => c.From).Distinct().Order(StringComparer.Ordinal).ToList();
+        var from = zones.Count == 0 ? "" : $" from zones {string.Join(", ", zones)}";
+        return $"{config.File}: valid, {Plural(config.Checks.Count, "check")}{from}";
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

@@ -1,9 +1,9 @@
 namespace ConnCheck.Coordinator.Config;
 
-/// <summary>A problem in a config file, at a line and column (both 1-based).</summary>
+/// <summary>A problem in a config file, at a line and column (both 1-based; 0 when the file itself is the problem).</summary>
 public sealed record ConfigError(string File, int Line, int Column, string Message)
 {
-    public override string ToString() => $"{File}:{Line}:{Column}: {Message}";
+    public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}: {Message}";
 }
 
 /// <summary>Thrown when a config cannot be used; carries every problem found, in file order.</summary>

@@ -13,18 +13,30 @@ namespace ConnCheck.Coordinator.Config;
 public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation environment)
 {
     private const int MaxStringLength = 64 * 1024;
+
+    /// <summary>One day: longer waits are mistakes, and timers cannot represent much more.</summary>
+    public const int MaxTimeoutSeconds = 86_400;
     private static readonly string[] TopLevelKeys = ["zones", "defaults", "checks", "agents"];
 
     public ConnCheckConfig LoadFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ConfigException([new ConfigError(path, 0, 0, "is a directory, not a config file")]);
+        }
+
         byte[] bytes;
         try
         {
             bytes = File.ReadAllBytes(path);
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigException([new ConfigError(path, 0, 0, "config file not found")]);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw ConfigException.At(path, 1, 1, $"cannot read config: {ex.Message}");
+            throw new ConfigException([new ConfigError(path, 0, 0, $"cannot read config: {ex.Message}")]);
         }
 
         return Load(bytes, path);
@@ -132,15 +144,10 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                     {
                         if (settingKey.Value != "min_agents")
                         {
-                            Error(settingKey, $"unknown zone setting '{YamlTree.Shorten(settingKey.Value)}'; expected min_agents");
+                            Error(settingKey, $"unknown zone setting '{YamlTree.Shorten(settingKey.Value)}'{Suggest(settingKey.Value, ["min_agents"])}; expected min_agents");
                         }
-                        else if (ToInteger(settingValue, "min_agents") is { } n)
+                        else if (ToInteger(settingValue, "min_agents", 0, 10_000) is { } n)
                         {
-                            if (n < 0)
-                            {
-                                Error(settingValue, "min_agents must be 0 or more");
-                            }
-
                             minAgents = n;
                         }
                     }
@@ -237,6 +244,12 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 return null;
             }
 
+            if (typeNode is YamlScalar { IsNull: true })
+            {
+                Error(typeNode, $"'type' is empty; known types: {string.Join(", ", registry.Types.Select(t => t.Name))}");
+                return null;
+            }
+
             var typeName = ToText(typeNode, "type");
             if (typeName is null)
             {
@@ -298,22 +311,30 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 from = [Zones.Local];
             }
 
-            foreach (var zone in from)
+            for (var i = 0; i < from.Count; i++)
             {
+                // Point at the offending item of a from: list, not at the list.
+                var zone = from[i];
+                var at = nodes.GetValueOrDefault("from") is YamlSequence { Items.Count: var n } list && n == from.Count ? list.Items[i] : nodes.GetValueOrDefault("from") ?? mapping;
                 if (!IsZoneName(zone))
                 {
-                    Error(nodes["from"], $"bad zone name '{YamlTree.Shorten(zone)}'");
+                    Error(at, $"bad zone name {Shown(at, zone)}: use letters, digits, '-', '_' and '.'");
                 }
                 else if (zones.Count > 0 && zone != Zones.Local && !zones.ContainsKey(zone))
                 {
-                    Error(nodes["from"], $"zone '{zone}' is not declared under zones: (declared: {string.Join(", ", zones.Keys)})");
+                    Error(at, $"zone '{zone}' is not declared under zones:{Suggest(zone, zones.Keys)} (declared: {string.Join(", ", zones.Keys)})");
                 }
             }
 
             var on = RunOn.All;
             if (common.OptionalString("on") is { } onText && !Enum.TryParse(onText, ignoreCase: true, out on))
             {
-                Error(nodes["on"], $"'on' must be all or any, got '{YamlTree.Shorten(onText)}'");
+                Error(nodes["on"], $"'on' must be all or any, got {Shown(nodes["on"], onText)}");
+            }
+
+            if (common.Double("timeout") is { } timeout and (<= 0 or > MaxTimeoutSeconds))
+            {
+                Error(nodes["timeout"], $"'timeout' must be more than 0 and at most {MaxTimeoutSeconds} seconds, got {timeout.ToString(CultureInfo.InvariantCulture)}");
             }
 
             if (common.Double("warn_ms") is { } warn && common.Double("crit_ms") is { } crit && warn > crit)
@@ -368,14 +389,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 case FieldKind.Integer:
                     return ToInteger(node, field.Name) is { } integer ? JsonSerializer.SerializeToElement(integer) : null;
                 case FieldKind.Port:
-                    var port = ToInteger(node, field.Name);
-                    if (port is < 1 or > 65535)
-                    {
-                        Error(node, $"'{field.Name}' must be between 1 and 65535, got {port}");
-                        return null;
-                    }
-
-                    return port is null ? null : JsonSerializer.SerializeToElement(port.Value);
+                    return ToInteger(node, field.Name, 1, 65535) is { } port ? JsonSerializer.SerializeToElement(port) : null;
                 case FieldKind.Boolean:
                     return ToBoolean(node, field.Name) is { } flag ? JsonSerializer.SerializeToElement(flag) : null;
                 case FieldKind.Seconds:
@@ -433,14 +447,14 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
 
             if (host.Length == 0 || host.Length > 253 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' && host[0] != '/'))
             {
-                Error(node, $"'{field}' is not a host name or address: '{YamlTree.Shorten(host)}'");
+                Error(node, $"'{field}' is not a host name or address: {Shown(node, host)}");
                 return null;
             }
 
             return host;
         }
 
-        private int? ToInteger(YamlNode node, string field)
+        private int? ToInteger(YamlNode node, string field, long min = int.MinValue, long max = int.MaxValue)
         {
             var text = ToText(node, field);
             if (text is null)
@@ -448,20 +462,34 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 return null;
             }
 
-            if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            var digits = text.Trim();
+            var unsigned = digits.StartsWith('-') || digits.StartsWith('+') ? digits[1..] : digits;
+            if (unsigned.Length == 0 || !unsigned.All(char.IsAsciiDigit))
             {
-                Error(node, $"'{field}' must be a whole number, got '{YamlTree.Shorten(text)}'");
+                Error(node, $"'{field}' must be a whole number, got {Shown(node, text)}");
                 return null;
             }
 
-            if (value is > int.MaxValue or < int.MinValue)
+            // Anything too long for a long is out of range, not "not a number".
+            if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
             {
-                Error(node, $"'{field}' is out of range: {YamlTree.Shorten(text)}");
+                Error(node, min == int.MinValue && max == int.MaxValue
+                    ? $"'{field}' is out of range, got {Shown(node, text)}"
+                    : $"'{field}' must be between {min} and {max}, got {Shown(node, text)}");
                 return null;
             }
 
             return (int)value;
         }
+
+        /// <summary>
+        /// A value for an error message: quoted and shortened, and never the expansion of a ${VAR}
+        /// (it may be a secret), only the reference as written.
+        /// </summary>
+        private static string Shown(YamlNode node, string value) =>
+            node is YamlScalar scalar && scalar.Value != value
+                ? $"'{YamlTree.Shorten(scalar.Value)}' (after environment expansion)"
+                : $"'{YamlTree.Shorten(value)}'";
 
         private bool? ToBoolean(YamlNode node, string field)
         {
@@ -475,7 +503,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 case "false" or "no" or "off":
                     return false;
                 default:
-                    Error(node, $"'{field}' must be true or false, got '{YamlTree.Shorten(text)}'");
+                    Error(node, $"'{field}' must be true or false, got {Shown(node, text)}");
                     return null;
             }
         }
@@ -490,7 +518,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
 
             if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0 || value > 1e9)
             {
-                Error(node, $"'{field}' must be a positive number, got '{YamlTree.Shorten(text)}'");
+                Error(node, $"'{field}' must be a positive number, got {Shown(node, text)}");
                 return null;
             }
 
@@ -565,6 +593,11 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
 
         private static string Suggest(string given, IEnumerable<string> candidates)
         {
+            if (given.Length > 64)
+            {
+                return "";
+            }
+
             var best = candidates
                 .Select(c => (Candidate: c, Distance: EditDistance(given.ToLowerInvariant(), c)))
                 .Where(c => c.Distance <= Math.Max(1, given.Length / 3))
@@ -573,6 +606,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             return best.Candidate is null ? "" : $" (did you mean '{best.Candidate}'?)";
         }
 
+        // Optimal string alignment distance: a swap of two neighbours ("tpc") costs one edit.
         private static int EditDistance(string a, string b)
         {
             if (a.Length > 64 || b.Length > 64)
@@ -580,20 +614,31 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 return int.MaxValue;
             }
 
-            var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-            for (var i = 1; i <= a.Length; i++)
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (var i = 0; i <= a.Length; i++)
             {
-                var current = new int[b.Length + 1];
-                current[0] = i;
-                for (var j = 1; j <= b.Length; j++)
-                {
-                    current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-                }
-
-                previous = current;
+                d[i, 0] = i;
             }
 
-            return previous[b.Length];
+            for (var j = 0; j <= b.Length; j++)
+            {
+                d[0, j] = j;
+            }
+
+            for (var i = 1; i <= a.Length; i++)
+            {
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    {
+                        d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    }
+                }
+            }
+
+            return d[a.Length, b.Length];
         }
     }
 }

@@ -56,7 +56,8 @@ public static class YamlTree
         }
         catch (YamlException ex)
         {
-            throw ConfigException.At(file, (int)ex.Start.Line, (int)ex.Start.Column, "invalid YAML: " + Clean(ex.Message));
+            var hint = bytes.Contains((byte)'\t') && ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) ? " (indent YAML with spaces, not tabs)" : "";
+            throw ConfigException.At(file, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column), "invalid YAML: " + Clean(ex.Message) + hint);
         }
     }
 
@@ -160,6 +161,7 @@ public static class YamlTree
                     parser.MoveNext();
                     var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
                     var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+                    var merged = new List<(YamlNode Source, YamlScalar At)>();
                     long mappingSize = 1;
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
@@ -174,7 +176,7 @@ public static class YamlTree
                         mappingSize += valueSize + 1;
                         if (key is { Plain: true, Value: "<<" })
                         {
-                            Merge(entries, seen, value, key);
+                            merged.Add((value, key));
                             continue;
                         }
 
@@ -185,6 +187,12 @@ public static class YamlTree
 
                         seen[key.Value] = key;
                         entries.Add(new(key, value));
+                    }
+
+                    // Keys written in the mapping itself win over merged ones, wherever the << is.
+                    foreach (var (source, at) in merged)
+                    {
+                        Merge(entries, seen, source, at);
                     }
 
                     Count(1, start.Start);
@@ -239,6 +247,10 @@ public static class YamlTree
         private static int Column(Mark mark) => (int)Math.Max(1, mark.Column);
     }
 
-    public static string Shorten(string text, int max = 40) =>
-        text.Length <= max ? text : text[..max] + "...";
+    /// <summary>Config text for a message: one line, at most <paramref name="max"/> characters.</summary>
+    public static string Shorten(string text, int max = 40)
+    {
+        var shown = text.Length <= max ? text : text[..max] + "...";
+        return shown.Any(char.IsControl) ? new string(shown.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : shown;
+    }
 }

@@ -27,8 +27,11 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
 
     public void WriteLive(CheckResult result, TextWriter output)
     {
-        WriteResult(result, output);
-        output.Flush();
+        if (result.Status != CheckStatus.Skipped || options.Verbose)
+        {
+            WriteResult(result, output);
+            output.Flush();
+        }
     }
 
     public static string StatusLine(RunReport report)
@@ -108,7 +111,7 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
             foreach (var step in result.SubChecks)
             {
                 var detail = step.Message is null ? "" : " - " + step.Message;
-                output.WriteLine(Failures.OneLine(string.Create(CultureInfo.InvariantCulture, $"    {step.Name} {(step.Passed ? "OK" : "FAILED")} ({step.DurationMs:0.0} ms){detail}"), 2000));
+                output.WriteLine("    " + Failures.OneLine(string.Create(CultureInfo.InvariantCulture, $"{step.Name} {(step.Passed ? "OK" : "FAILED")} ({step.DurationMs:0.0} ms){detail}"), 2000));
             }
         }
     }

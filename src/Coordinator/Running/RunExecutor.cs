@@ -23,6 +23,12 @@ public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher
     /// <param name="maxTimeout">The deadline as the operator gave it, for the UNKNOWN reason.</param>
     public async Task<IReadOnlyList<CheckResult>> ExecuteAsync(RunPlan plan, TimeSpan? remaining, TimeSpan? maxTimeout, Action<CheckResult>? onResult, CancellationToken cancellationToken)
     {
+        // What cannot run or was not selected is known before anything starts: stream it first.
+        foreach (var known in plan.Unrunnable.Concat(plan.Skipped))
+        {
+            onResult?.Invoke(known);
+        }
+
         var collector = new ResultCollector(plan.Assignments, onResult);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (remaining is { } limit)
@@ -34,7 +40,7 @@ public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher
         foreach (var group in plan.Assignments.Where(a => a.Agent is null).GroupBy(a => a.Zone))
         {
             var vantage = new Vantage(group.Key, group.Key == Zones.Local ? null : RunPlan.SimulatedAgent);
-            work.Add(runner.RunAsync(group.Select(a => a.Check), vantage, r => { collector.Add(r); return ValueTask.CompletedTask; }, deadline.Token));
+            work.Add(RunHereAsync(group.Select(a => a.Check).ToArray(), vantage, collector, deadline.Token));
         }
 
         foreach (var group in plan.Assignments.Where(a => a.Agent is not null).GroupBy(a => a.Agent!))
@@ -57,6 +63,19 @@ public sealed class RunExecutor(CheckRunner runner, IAgentDispatcher? dispatcher
         await deadline.CancelAsync().ConfigureAwait(false);
         _ = Task.WhenAll(work).ContinueWith(static t => t.Exception, TaskScheduler.Default);
         return results.Concat(plan.Unrunnable).Concat(plan.Skipped).ToArray();
+    }
+
+    private async Task RunHereAsync(IReadOnlyList<CheckSpec> checks, Vantage vantage, ResultCollector collector, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.RunAsync(checks, vantage, r => { collector.Add(r); return ValueTask.CompletedTask; }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A bug must not leave the run waiting for results that will never come.
+            collector.GiveUp(a => a.Agent is null && a.Zone == vantage.Zone, $"internal error: {Failures.OneLine(ex.Message)}");
+        }
     }
 
     private async Task RunOnAgentAsync(AgentInfo agent, IReadOnlyList<CheckSpec> checks, ResultCollector collector, CancellationToken cancellationToken)

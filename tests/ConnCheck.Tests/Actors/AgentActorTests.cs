@@ -14,7 +14,7 @@ namespace ConnCheck.Tests.Actors;
 public sealed class AgentActorTests : TestKit
 {
     // The shipped serializer bindings, in a local ActorSystem that serializes every message.
-    public static readonly Config TestConfig = ConfigurationFactory.ParseString("""
+    public static readonly Akka.Configuration.Config TestConfig = ConfigurationFactory.ParseString("""
         akka.actor.serialize-messages = on
         akka.actor.provider = local
         akka.loglevel = WARNING
