@@ -92,7 +92,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
     {
         try
         {
-            await System.Terminate().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await System.Terminate().WaitAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -48,32 +48,41 @@ public sealed class RemoteAgents : IAsyncDisposable
     /// Starts the coordinator's remoting and finds the agents: seeds from --seed (else CONN_CHECK_SEEDS,
     /// else the config's agents.seeds), plus static --agent ZONE=HOST:PORT entries and the config's agents.static.
     /// </summary>
+    /// <param name="remoting">The coordinator's remoting, possibly already starting; owned by the result from here on.</param>
     public static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, string? bind, string? publicHostname, string? hoconFile, CancellationToken cancellationToken)
+        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, CancellationToken cancellationToken)
     {
-        if (seeds.Count == 0 && statics.Count == 0)
-        {
-            return None("no --seed or --agent given");
-        }
+        return await ConnectAsync(seeds, statics, await remoting.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
 
-        var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).First(), cancellationToken).ConfigureAwait(false);
-        var discovery = new AgentDiscovery(remoting);
-        var candidates = new List<(string Address, string? Zone)>();
-        string? seedProblem = null;
-        if (seeds.Count > 0)
+    private static async Task<RemoteAgents> ConnectAsync(
+        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, CancellationToken cancellationToken)
+    {
+        try
         {
-            var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
-            seedProblem = problem;
-            candidates.AddRange(members.Where(m => m.Reachable).Select(m => (m.Address, (string?)m.Zone)));
-        }
+            var discovery = new AgentDiscovery(remoting);
+            var candidates = new List<(string Address, string? Zone)>();
+            string? seedProblem = null;
+            if (seeds.Count > 0)
+            {
+                var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
+                seedProblem = problem;
+                candidates.AddRange(members.Where(m => m.Reachable).Select(m => (m.Address, (string?)m.Zone)));
+            }
 
-        foreach (var agent in statics)
+            foreach (var agent in statics)
+            {
+                candidates.Add((AkkaAddress.Normalize(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
+            }
+
+            var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);
+            return new RemoteAgents(remoting, contacts, seedProblem);
+        }
+        catch
         {
-            candidates.Add((AkkaAddress.Normalize(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
+            await remoting.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
-
-        var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);
-        return new RemoteAgents(remoting, contacts, seedProblem);
     }
 
     public async ValueTask DisposeAsync()
