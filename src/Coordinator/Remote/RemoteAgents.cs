@@ -56,7 +56,7 @@ public sealed class RemoteAgents : IAsyncDisposable
             return None("no --seed or --agent given");
         }
 
-        var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).First(), cancellationToken).ConfigureAwait(false);
+        var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).ToArray(), cancellationToken).ConfigureAwait(false);
         var discovery = new AgentDiscovery(remoting);
         var candidates = new List<(string Address, string? Zone)>();
         string? seedProblem = null;
