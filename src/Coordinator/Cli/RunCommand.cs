@@ -113,7 +113,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private static StaticAgent ParseStaticAgent(string text)
+    internal static StaticAgent ParseStaticAgent(string text)
     {
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0 || equals == text.Length - 1)
