@@ -16,3 +16,13 @@ public sealed class ZonedNetworkFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Network.DisposeAsync();
 }
+
+/// <summary>The zones network with a router that forwards everything: host firewalls are the only ones.</summary>
+public sealed class OpenNetworkFixture : IAsyncLifetime
+{
+    public ZoneNetwork Network { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Network = await ZoneNetwork.StartAsync("open");
+
+    public async Task DisposeAsync() => await Network.DisposeAsync();
+}
