@@ -88,6 +88,8 @@ public static class CommandLine
         });
 
         root.Subcommands.Add(BuildAgentsCommand(output, error));
+        root.Subcommands.Add(FirewallCommandLine.BuildExport(output, error));
+        root.Subcommands.Add(FirewallCommandLine.BuildConvert(output, error));
         return root;
     }
 
@@ -149,6 +151,6 @@ public static class CommandLine
         },
     };
 
-    private static string[] SplitList(string? value) =>
+    internal static string[] SplitList(string? value) =>
         string.IsNullOrWhiteSpace(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -117,12 +117,12 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             return null;
         }
 
-        var firstPeer = settings.Seeds.FirstOrDefault() ?? settings.Agents.Select(a => a[(a.IndexOf('=', StringComparison.Ordinal) + 1)..]).FirstOrDefault();
-        return firstPeer is null ? null : StartRemoting(firstPeer, cancellationToken);
+        var peers = settings.Seeds.Concat(settings.Agents.Select(a => a[(a.IndexOf('=', StringComparison.Ordinal) + 1)..])).ToArray();
+        return peers.Length == 0 ? null : StartRemoting(peers, cancellationToken);
     }
 
-    private Task<CoordinatorRemoting> StartRemoting(string firstPeer, CancellationToken cancellationToken) =>
-        Task.Run(() => CoordinatorRemoting.StartAsync(settings.Bind, settings.PublicHostname, settings.HoconFile, firstPeer, cancellationToken), cancellationToken);
+    private Task<CoordinatorRemoting> StartRemoting(IReadOnlyList<string> peers, CancellationToken cancellationToken) =>
+        Task.Run(() => CoordinatorRemoting.StartAsync(settings.Bind, settings.PublicHostname, settings.HoconFile, peers, cancellationToken), cancellationToken);
 
     /// <summary>Connects to the agents if the selected checks need any; takes ownership of <paramref name="early"/>.</summary>
     private async Task<RemoteAgents> FindAgentsAsync(bool needed, ConnCheckConfig config, Task<CoordinatorRemoting>? early, CancellationToken cancellationToken)
@@ -134,7 +134,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             return RemoteAgents.None(needed ? "no --seed or --agent given" : "not needed");
         }
 
-        var remoting = early ?? StartRemoting(seeds.Concat(statics.Select(a => a.Address)).First(), cancellationToken);
+        var remoting = early ?? StartRemoting(seeds.Concat(statics.Select(a => a.Address)).ToArray(), cancellationToken);
         return await RemoteAgents.ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
     }
 
@@ -171,7 +171,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private static StaticAgent ParseStaticAgent(string text)
+    internal static StaticAgent ParseStaticAgent(string text)
     {
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0 || equals == text.Length - 1)

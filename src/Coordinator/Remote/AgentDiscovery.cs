@@ -11,6 +11,10 @@ public sealed record AgentContact(string Address, string? ExpectedZone, AgentInf
 /// <summary>Finds agents: asks seeds for the membership, then greets every agent directly.</summary>
 public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 {
+    // Seeds that failed, by address: greeting one again right after would only meet Akka's retry
+    // gate, which answers Identify as if no agent were there.
+    private readonly Dictionary<string, string> failedSeeds = new(StringComparer.Ordinal);
+
     /// <summary>Asks each seed in turn for the agents it sees; the first answer wins.</summary>
     public async Task<(IReadOnlyList<AgentEntry> Agents, string? Problem)> ListAsync(IReadOnlyList<string> seeds, CancellationToken cancellationToken)
     {
@@ -38,6 +42,7 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
             catch (Exception ex) when (ex is TimeoutException or PeerUnreachableException or InvalidCastException)
             {
                 failures.Add($"{AkkaAddress.HostPort(address)}: {ex.Message}");
+                failedSeeds[address] = ex.Message;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -58,6 +63,11 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
     private async Task<AgentContact> GreetAsync(string address, string? expectedZone, CancellationToken cancellationToken)
     {
+        if (failedSeeds.TryGetValue(address, out var seedFailure))
+        {
+            return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {seedFailure}");
+        }
+
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {

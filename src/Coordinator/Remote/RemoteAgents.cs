@@ -48,6 +48,18 @@ public sealed class RemoteAgents : IAsyncDisposable
     /// Starts the coordinator's remoting and finds the agents: seeds from --seed (else CONN_CHECK_SEEDS,
     /// else the config's agents.seeds), plus static --agent ZONE=HOST:PORT entries and the config's agents.static.
     /// </summary>
+    public static async Task<RemoteAgents> ConnectAsync(
+        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, string? bind, string? publicHostname, string? hoconFile, CancellationToken cancellationToken)
+    {
+        if (seeds.Count == 0 && statics.Count == 0)
+        {
+            return None("no --seed or --agent given");
+        }
+
+        var remoting = CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).ToArray(), cancellationToken);
+        return await ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <param name="remoting">The coordinator's remoting, possibly already starting; owned by the result from here on.</param>
     public static async Task<RemoteAgents> ConnectAsync(
         IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, CancellationToken cancellationToken)

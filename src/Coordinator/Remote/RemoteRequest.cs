@@ -46,6 +46,7 @@ public static class RemoteRequest
         private readonly ActorSelection target;
         private readonly object message;
         private readonly TimeSpan timeout;
+        private bool connected;
 
         public AskActor(ActorSelection target, object message, TimeSpan timeout, TaskCompletionSource<(object, IActorRef)> reply)
         {
@@ -68,7 +69,12 @@ public static class RemoteRequest
                     reply.TrySetException(new PeerUnreachableException("connection closed"));
                 }
             });
-            Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException($"no answer within {timeout.TotalSeconds:0.#}s")));
+            // A connection that never comes up (packets dropped on the way, host down) is a firewall
+            // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
+            Receive<AssociatedEvent>(e => connected |= e.RemoteAddress.Equals(remote));
+            Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException(connected
+                ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s"
+                : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)")));
             Receive<RemotingLifecycleEvent>(_ => { });
             ReceiveAny(answer => reply.TrySetResult((answer, Sender)));
         }
