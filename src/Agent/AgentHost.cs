@@ -21,12 +21,13 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var config = AgentConfig.Build(options);
+        var setup = TransportSecurity.Setup(config);
         var incarnation = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             await WaitForPortAsync(first: incarnation == 0, cancellationToken).ConfigureAwait(false);
             incarnation++;
-            var system = ActorSystem.Create(AkkaAddress.SystemName, config);
+            var system = ActorSystem.Create(AkkaAddress.SystemName, setup);
             var cluster = Akka.Cluster.Cluster.Get(system);
             var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions
             {
@@ -39,7 +40,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
             system.ActorOf(Props.Create(() => new QuarantineListener(removed)), "quarantine-listener");
-            var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s)!).ToArray();
+            var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s, TransportSecurity.IsEnabled(config))!).ToArray();
             system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), removed), "seed-watch");
             if (options.Seeds.Count == 0)
             {
