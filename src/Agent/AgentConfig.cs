@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using ConnCheck.Checks.Engine;
 using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Agent;
@@ -23,5 +24,19 @@ public static class AgentConfig
         return operatorConfig
             .WithFallback(commandLine)
             .WithFallback(shipped);
+    }
+
+    /// <summary>conn-check.agent.allow plus --allow; null when both are empty (any destination).</summary>
+    public static Allowlist? Allowlist(Config config, AgentOptions options)
+    {
+        var entries = config.GetStringList("conn-check.agent.allow", []).Concat(options.Allow).ToArray();
+        try
+        {
+            return entries.Length == 0 ? null : Checks.Engine.Allowlist.Parse(entries);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException(ex.Message, ex);
+        }
     }
 }
