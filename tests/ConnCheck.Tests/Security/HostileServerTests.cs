@@ -51,8 +51,8 @@ public sealed class HostileServerTests
             _ = await stream.ReadAsync(new byte[4096], ct);
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{port}/again\r\nContent-Length: 0\r\n\r\n"), ct);
         });
-        var udpReplies = 0;
-        using var flood = new UdpFlood(() => Interlocked.Increment(ref udpReplies));
+        // 1,000 wrong replies to every datagram.
+        using var flood = new UdpResponder(_ => Encoding.ASCII.GetBytes(new string('x', 1400)), repeat: 1000);
 
         await using var agent = await AgentProcess.StartAsync("hostile", "hostile-1");
         using var config = new TempConfig($$"""
@@ -122,55 +122,6 @@ public sealed class HostileServerTests
         catch (IOException)
         {
             return 0;
-        }
-    }
-
-    /// <summary>A UDP peer that answers every datagram with 1,000 wrong replies (bounded).</summary>
-    private sealed class UdpFlood : IDisposable
-    {
-        private readonly Socket socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        private readonly CancellationTokenSource stop = new();
-        private readonly Action onReply;
-
-        public UdpFlood(Action onReply)
-        {
-            this.onReply = onReply;
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            _ = LoopAsync();
-        }
-
-        public int Port => ((IPEndPoint)socket.LocalEndPoint!).Port;
-
-        private async Task LoopAsync()
-        {
-            var buffer = new byte[2048];
-            var junk = Encoding.ASCII.GetBytes(new string('x', 1400));
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stop.Token);
-                    for (var i = 0; i < 1000 && !stop.IsCancellationRequested; i++)
-                    {
-                        await socket.SendToAsync(junk, received.RemoteEndPoint, stop.Token);
-                        onReply();
-                    }
-                }
-                catch (Exception) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (SocketException)
-                {
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            stop.Cancel();
-            socket.Dispose();
-            stop.Dispose();
         }
     }
 }
