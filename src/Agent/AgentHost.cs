@@ -21,16 +21,19 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var config = AgentConfig.Build(options);
+        var setup = TransportSecurity.Setup(config);
+        var allowlist = AgentConfig.Allowlist(config, options);
         var incarnation = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             await WaitForPortAsync(first: incarnation == 0, cancellationToken).ConfigureAwait(false);
             incarnation++;
-            var system = ActorSystem.Create(AkkaAddress.SystemName, config);
+            var system = ActorSystem.Create(AkkaAddress.SystemName, setup);
             var cluster = Akka.Cluster.Cluster.Get(system);
             var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions
             {
                 MaxConcurrency = system.Settings.Config.GetInt("conn-check.agent.max-concurrency", 256),
+                Allowlist = allowlist,
             });
             var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);
             system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000)), "agent");
@@ -39,7 +42,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
             system.ActorOf(Props.Create(() => new QuarantineListener(removed)), "quarantine-listener");
-            var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s)!).ToArray();
+            var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s, TransportSecurity.IsEnabled(config))!).ToArray();
             system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), removed), "seed-watch");
             if (options.Seeds.Count == 0)
             {
@@ -48,8 +51,9 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             }
 
             system.Log.Info(
-                "agent {0} (zone {1}) listening on {2}; seeds: {3}",
-                options.Name, options.Zone, cluster.SelfAddress, options.Seeds.Count == 0 ? "none (standalone)" : string.Join(", ", options.Seeds));
+                "agent {0} (zone {1}) listening on {2}; seeds: {3}; allowlist: {4}",
+                options.Name, options.Zone, cluster.SelfAddress, options.Seeds.Count == 0 ? "none (standalone)" : string.Join(", ", options.Seeds),
+                allowlist is null ? "none (any destination)" : string.Join(", ", allowlist.Rules));
 
             var stop = Task.Delay(Timeout.Infinite, cancellationToken);
             var finished = await Task.WhenAny(removed.Task, system.WhenTerminated, stop).ConfigureAwait(false);

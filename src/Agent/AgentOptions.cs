@@ -11,6 +11,9 @@ public sealed record AgentOptions
     public IReadOnlyList<string> Seeds { get; init; } = [];
     public string? HoconFile { get; init; }
 
+    /// <summary>--allow entries (CIDR:PORTS), added to conn-check.agent.allow.</summary>
+    public IReadOnlyList<string> Allow { get; init; } = [];
+
     /// <summary>The host name other nodes use to reach this agent.</summary>
     public string AdvertisedHost => PublicHostname ?? (BindHost is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : BindHost);
 }

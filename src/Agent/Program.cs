@@ -8,11 +8,12 @@ var name = new Option<string?>("--name") { Description = "Agent name in reports 
 var bind = new Option<string>("--bind") { Description = "HOST:PORT to listen on", DefaultValueFactory = _ => "0.0.0.0:4550" };
 var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name or address other nodes use to reach this agent" };
 var seeds = new Option<string[]>("--seed") { Description = "HOST:PORT of a seed agent (repeatable); none = standalone" };
+var allow = new Option<string[]>("--allow") { Description = "CIDR:PORTS this agent may connect to (repeatable, e.g. 10.0.0.0/24:5432, 10.0.0.7:80,443, 10.1.0.0/16:8000-8100 or :*); default: anywhere" };
 var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file layered over hocon/agent.hocon (TLS, tuning)" };
 
 var root = new RootCommand("conn-check-agent: runs conn-check checks from this host's vantage point for coordinators.")
 {
-    zone, name, bind, publicHostname, seeds, hocon,
+    zone, name, bind, publicHostname, seeds, allow, hocon,
 };
 
 root.SetAction(async (parse, _) =>
@@ -39,6 +40,7 @@ root.SetAction(async (parse, _) =>
         PublicHostname = parse.GetValue(publicHostname),
         Seeds = parse.GetValue(seeds) ?? [],
         HoconFile = parse.GetValue(hocon),
+        Allow = parse.GetValue(allow) ?? [],
     };
 
     using var stop = new CancellationTokenSource();

@@ -5,6 +5,9 @@ namespace ConnCheck.Checks.Engine;
 /// <summary>What a check needs from its surroundings besides its own fields.</summary>
 public sealed record CheckContext(TimeSpan Timeout, TlsSettings Tls)
 {
+    /// <summary>The agent's allowlist, for connections a check makes beyond its destination (http redirects).</summary>
+    public Allowlist? Allowlist { get; init; }
+
     public static CheckContext Default { get; } = new(TimeSpan.FromSeconds(10), TlsSettings.SystemOnly);
 }
 

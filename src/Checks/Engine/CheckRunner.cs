@@ -14,6 +14,9 @@ public sealed record RunnerOptions
     public TlsSettings Tls { get; init; } = TlsSettings.SystemOnly;
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Destinations an agent may connect to; null = any.</summary>
+    public Allowlist? Allowlist { get; init; }
 }
 
 /// <summary>The vantage point results are attributed to.</summary>
@@ -70,12 +73,16 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         var type = registry.Get(spec.Type);
         var fields = new CheckFields(spec.Fields);
         var timeout = spec.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.DefaultTimeout;
-        var context = new CheckContext(timeout, options.Tls);
+        var context = new CheckContext(timeout, options.Tls) { Allowlist = options.Allowlist };
         var watch = Stopwatch.StartNew();
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        var work = spec.Reachable
+        var refusal = options.Allowlist is { } allowlist ? await RefusalAsync(allowlist, spec.Destination, timeoutSource.Token).ConfigureAwait(false) : null;
+        cancellationToken.ThrowIfCancellationRequested();
+        var work = refusal is not null
+            ? Task.FromResult(new CheckOutcome([new SubCheckResult(type.Name, false, 0, refusal)]))
+            : spec.Reachable
             ? type.RunAsync(fields, context, timeoutSource.Token)
             : Reachability.ProbeAsync(spec.Destination, fields, timeoutSource.Token);
 
@@ -115,6 +122,18 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             CertificateNotAfter = outcome.CertificateNotAfter,
         };
         return Thresholds.Apply(spec, result, options.Clock.GetUtcNow());
+    }
+
+    private static async Task<string?> RefusalAsync(Allowlist allowlist, Destination destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await allowlist.RefusalAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return $"refused by agent allowlist: could not resolve {destination.Host} in time to check it";
+        }
     }
 
     private static async Task<CheckOutcome> CompleteAsync(Task<CheckOutcome> work, ICheckType type)

@@ -1,9 +1,22 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace ConnCheck.Checks.Engine;
 
-/// <summary>Keeps secret field values out of every message a check produces, whatever a driver echoes.</summary>
+/// <summary>
+/// Keeps secret values out of every message a check produces, whatever a driver or server echoes:
+/// fields marked Secret, passwords in URLs, the Basic form of credentials, HTTP headers that carry
+/// credentials (Authorization, Cookie, X-Api-Key, anything named *token*, *secret*, *password*,
+/// *key*...) and cookie values. Secrets of 1 to 3 characters are masked only where they stand alone,
+/// so that a password "e" does not turn "expecting" into "***xp***cting".
+/// </summary>
 public static class Redaction
 {
     public const string Mask = "***";
+
+    private const int ShortSecret = 3;
+
+    private static readonly string[] SecretHeaderWords = ["authorization", "cookie", "token", "secret", "password", "passwd", "key", "session", "credential", "signature"];
 
     public static IReadOnlyList<string> SecretsOf(ICheckType type, CheckFields fields)
     {
@@ -12,7 +25,11 @@ public static class Redaction
         {
             if (field.Kind == FieldKind.Credentials)
             {
-                secrets.AddRange(fields.StringList(field.Name).Skip(1));
+                if (fields.Credentials(field.Name) is { } credentials)
+                {
+                    secrets.Add(credentials.Password);
+                    secrets.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.User}:{credentials.Password}")));
+                }
             }
             else if (field.Kind == FieldKind.StringMap)
             {
@@ -21,6 +38,23 @@ public static class Redaction
             else if (fields.OptionalString(field.Name) is { } value)
             {
                 secrets.Add(value);
+            }
+        }
+
+        foreach (var field in type.Fields.Where(f => f.Kind == FieldKind.StringMap && !f.Secret))
+        {
+            var all = field.Name == "cookies";
+            foreach (var (name, value) in fields.StringMap(field.Name))
+            {
+                if (all || (field.Name == "headers" && IsSecretHeader(name)))
+                {
+                    secrets.Add(value);
+                    // "Bearer abc": servers may echo the token without its scheme.
+                    if (value.Split(' ', 2, StringSplitOptions.TrimEntries) is [_, { Length: > 0 } credential])
+                    {
+                        secrets.Add(credential);
+                    }
+                }
             }
         }
 
@@ -37,6 +71,12 @@ public static class Redaction
         return secrets.Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
     }
 
+    public static bool IsSecretHeader(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        return SecretHeaderWords.Any(w => lower.Contains(w, StringComparison.Ordinal));
+    }
+
     public static string? Apply(string? text, IReadOnlyList<string> secrets)
     {
         if (text is null)
@@ -46,7 +86,26 @@ public static class Redaction
 
         foreach (var secret in secrets)
         {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            // As the report may show it: '|' turned to '/', far-end bytes escaped as \xNN.
+            foreach (var form in new[] { secret, secret.Replace('|', '/'), FarEndText.Printable(Encoding.UTF8.GetBytes(secret), int.MaxValue) }.Distinct())
+            {
+                text = form.Length > ShortSecret
+                    ? MaskTruncated(text.Replace(form, Mask, StringComparison.Ordinal), form)
+                    : Regex.Replace(text, $"(?<![\\p{{L}}\\p{{N}}]){Regex.Escape(form)}(?![\\p{{L}}\\p{{N}}])", Mask, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+        }
+
+        return text;
+    }
+
+    // Far-end text is cut to a few dozen characters: the start of a secret may end a message, or
+    // come just before the closing quote or "..." of a quotation.
+    private static string MaskTruncated(string text, string secret)
+    {
+        for (var length = secret.Length - 1; length > ShortSecret; length--)
+        {
+            var pattern = Regex.Escape(secret[..length]) + "(?=$|\"|\\.\\.\\.)";
+            text = Regex.Replace(text, pattern, Mask, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
 
         return text;

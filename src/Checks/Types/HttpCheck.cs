@@ -204,6 +204,11 @@ public sealed class HttpCheck : ICheckType
                     }
 
                     visited.Add(next);
+                    if (context.Allowlist is { } allowlist && Proxy() is null
+                        && await allowlist.RefusalAsync(new Destination(next.DnsSafeHost, next.Port), cancellationToken).ConfigureAwait(false) is { } refusal)
+                    {
+                        return new StepResult(false, $"redirect to {Failures.OneLine(Show(next), 200)} {refusal}", notAfter);
+                    }
 
                     // As browsers and the original's requests library do: 303, and 301/302 after a POST, become GET.
                     if (status == 303 && method != HttpMethod.Head || status is 301 or 302 && method == HttpMethod.Post)

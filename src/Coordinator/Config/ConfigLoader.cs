@@ -259,7 +259,9 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             var type = registry.Find(typeName);
             if (type is null)
             {
-                Error(typeNode, $"unknown check type '{YamlTree.Shorten(typeName)}'{Suggest(typeName, registry.Names)}; known types: {string.Join(", ", registry.Types.Select(t => t.Name))}");
+                // Never the expansion of a ${VAR} (it may be a secret), nor a suggestion derived from it.
+                var expanded = typeNode is YamlScalar written && written.Value != typeName;
+                Error(typeNode, $"unknown check type {Shown(typeNode, typeName)}{(expanded ? "" : Suggest(typeName, registry.Names))}; known types: {string.Join(", ", registry.Types.Select(t => t.Name))}");
                 return null;
             }
 

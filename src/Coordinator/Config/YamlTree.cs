@@ -38,7 +38,11 @@ public sealed record YamlMapping(IReadOnlyList<KeyValuePair<YamlScalar, YamlNode
 public static class YamlTree
 {
     public const int MaxDepth = 64;
+    /// <summary>Nodes that aliases may add: far more than any real config repeats, far less than a bomb.</summary>
     public const int MaxExpandedNodes = 100_000;
+
+    /// <summary>Nodes written out in the file: some 35,000 checks fit, and a 10 MB list is refused in a second.</summary>
+    public const int MaxNodes = 500_000;
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
     public static YamlNode? Load(byte[] bytes, string file)
@@ -53,6 +57,11 @@ public static class YamlTree
         try
         {
             return builder.Build(new Parser(new StringReader(text)));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed input with a bare InvalidOperationException.
+            throw ConfigException.At(file, builder.LastLine, builder.LastColumn, "invalid YAML: cannot be read past this point");
         }
         catch (YamlException ex)
         {
@@ -93,6 +102,12 @@ public static class YamlTree
     {
         private readonly Dictionary<string, (YamlNode Node, long Size)> anchors = new(StringComparer.Ordinal);
         private long expanded;
+        private long written;
+
+        /// <summary>Where the last YAML event read ended, for errors the parser reports without a position.</summary>
+        public int LastLine { get; private set; } = 1;
+
+        public int LastColumn { get; private set; } = 1;
 
         public YamlNode? Build(IParser parser)
         {
@@ -121,6 +136,7 @@ public static class YamlTree
             }
 
             var current = parser.Current ?? throw new InvalidOperationException("unexpected end of YAML");
+            (LastLine, LastColumn) = (Line(current.End), Column(current.End));
             (YamlNode Node, long Size) result;
             switch (current)
             {
@@ -131,7 +147,7 @@ public static class YamlTree
                         throw Error(alias.Start, $"unknown alias *{alias.Value.Value}");
                     }
 
-                    Count(result.Size, alias.Start);
+                    CountAlias(result.Size, alias.Start);
                     return result;
 
                 case Scalar scalar:
@@ -231,12 +247,21 @@ public static class YamlTree
             }
         }
 
-        private void Count(long nodes, Mark at)
+        private void CountAlias(long nodes, Mark at)
         {
             expanded += nodes;
             if (expanded > MaxExpandedNodes)
             {
                 throw Error(at, $"YAML expands to more than {MaxExpandedNodes} nodes (alias bomb?)");
+            }
+        }
+
+        private void Count(long nodes, Mark at)
+        {
+            written += nodes;
+            if (written > MaxNodes)
+            {
+                throw Error(at, $"YAML has more than {MaxNodes} nodes");
             }
         }
 

@@ -57,7 +57,7 @@ public sealed class AgentBatchActor : ReceiveActor
         {
             if (e.RemoteAddress.Equals(agentRef.Path.Address))
             {
-                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}): {RemoteRequest.Describe(e.Cause)}");
+                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}): {RemoteRequest.Describe(e.Cause, TransportSecurity.IsEnabled(Context.System.Settings.Config))}");
             }
         });
         Receive<RemotingLifecycleEvent>(_ => { });

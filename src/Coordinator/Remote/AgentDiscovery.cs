@@ -21,7 +21,7 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
         var failures = new List<string>();
         foreach (var seed in seeds)
         {
-            var address = AkkaAddress.Normalize(seed);
+            var address = remoting.AddressOf(seed);
             if (address is null)
             {
                 failures.Add($"{seed}: not HOST:PORT");

@@ -18,7 +18,14 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
         DiscoveryTimeout = config.GetTimeSpan("conn-check.coordinator.discovery-timeout", TimeSpan.FromSeconds(3));
         ChunkSize = config.GetInt("conn-check.coordinator.batch-chunk-size", 500);
         SilenceGrace = config.GetTimeSpan("conn-check.coordinator.silence-grace", TimeSpan.FromSeconds(5));
+        Secure = TransportSecurity.IsEnabled(config);
     }
+
+    /// <summary>TLS is on: agents are addressed as akka.ssl.tcp://.</summary>
+    public bool Secure { get; }
+
+    /// <summary>The Akka address of HOST:PORT (or a full address) over this coordinator's transport.</summary>
+    public string? AddressOf(string text) => AkkaAddress.Normalize(text, Secure);
 
     public ActorSystem System { get; }
 
@@ -52,7 +59,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
             akka.remote.dot-netty.tcp.public-hostname = {HoconFiles.Quote(advertised)}
             """);
         var config = HoconFiles.Operator(hoconFile).WithFallback(overrides).WithFallback(HoconFiles.Shipped("coordinator.hocon"));
-        return new CoordinatorRemoting(ActorSystem.Create(AkkaAddress.SystemName, config), config);
+        return new CoordinatorRemoting(TransportSecurity.CreateSystem(AkkaAddress.SystemName, config), config);
     }
 
     /// <summary>

@@ -84,7 +84,7 @@ public sealed class RemoteAgents : IAsyncDisposable
 
             foreach (var agent in statics)
             {
-                candidates.Add((AkkaAddress.Normalize(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
+                candidates.Add((remoting.AddressOf(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
             }
 
             var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);

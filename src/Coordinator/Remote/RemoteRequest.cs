@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Remote;
+using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Coordinator.Remote;
 
@@ -32,10 +33,15 @@ public static class RemoteRequest
     }
 
     /// <summary>Words for why an association failed, without Akka's addresses and stack.</summary>
-    public static string Describe(Exception? cause)
+    public static string Describe(Exception? cause, bool secure = false)
     {
         var text = cause?.GetBaseException().Message ?? "connection failed";
-        return text.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused"
+        return secure && (text.Contains("Channel is closed", StringComparison.Ordinal) || text.Contains("TLS", StringComparison.Ordinal)
+                || text.Contains("certificate", StringComparison.OrdinalIgnoreCase) || text.Contains("explicitly disassociated", StringComparison.Ordinal))
+                ? "TLS handshake failed: the peer refused this coordinator's certificate or presented one it does not trust (see conn-check.tls)"
+            : !secure && text.Contains("explicitly disassociated", StringComparison.Ordinal)
+                ? "the peer closed the connection at once (it may require TLS: see conn-check.tls)"
+            : text.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused"
             : text.Contains("reset", StringComparison.OrdinalIgnoreCase) ? "connection reset"
             : text.Contains("unreachable", StringComparison.OrdinalIgnoreCase) || text.Contains("no route", StringComparison.OrdinalIgnoreCase) ? "no route to host"
             : ConnCheck.Checks.Engine.Failures.OneLine(text, 200);
@@ -54,12 +60,16 @@ public static class RemoteRequest
             this.message = message;
             this.timeout = timeout;
             var remote = target.Anchor.Path.Address;
+            var secure = TransportSecurity.IsEnabled(Context.System.Settings.Config);
+            // With TLS 1.3 the accepting side may refuse our certificate after our side of the handshake
+            // completed: nothing comes back but silence.
+            var hint = secure ? " (TLS: does the peer trust this coordinator's certificate? see conn-check.tls)" : "";
 
             Receive<AssociationErrorEvent>(e =>
             {
                 if (e.RemoteAddress.Equals(remote))
                 {
-                    reply.TrySetException(new PeerUnreachableException(Describe(e.Cause)));
+                    reply.TrySetException(new PeerUnreachableException(Describe(e.Cause, secure)));
                 }
             });
             Receive<DisassociatedEvent>(e =>
@@ -73,8 +83,8 @@ public static class RemoteRequest
             // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
             Receive<AssociatedEvent>(e => connected |= e.RemoteAddress.Equals(remote));
             Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException(connected
-                ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s"
-                : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)")));
+                ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s{hint}"
+                : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?){hint}")));
             Receive<RemotingLifecycleEvent>(_ => { });
             ReceiveAny(answer => reply.TrySetResult((answer, Sender)));
         }

@@ -9,6 +9,9 @@ public sealed class StderrLogger : ReceiveActor
     public StderrLogger()
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-        Receive<LogEvent>(e => Console.Error.WriteLine($"conn-check: akka {e.LogLevel().ToString().Replace("Level", "", StringComparison.Ordinal).ToLowerInvariant()}: {e.LogSource}: {e.Message}"));
+        Receive<LogEvent>(e => Console.Error.WriteLine($"conn-check: akka {e.LogLevel().ToString().Replace("Level", "", StringComparison.Ordinal).ToLowerInvariant()}: {e.LogSource}: {FirstLine(e.Message)}"));
     }
+
+    // Akka's TLS errors carry pages of troubleshooting text: the first line says what happened.
+    private static string FirstLine(object? message) => message?.ToString()?.Split('\n', 2)[0].TrimEnd() ?? "";
 }

@@ -9,20 +9,25 @@ public static class AkkaAddress
     public const int DefaultAgentPort = 4550;
 
     /// <summary>
-    /// Accepts HOST, HOST:PORT, [v6]:PORT or akka.tcp://conn-check@HOST:PORT and returns the Akka
-    /// address; null when the text is none of these.
+    /// Accepts HOST, HOST:PORT, [v6]:PORT or akka[.ssl].tcp://conn-check@HOST:PORT and returns the Akka
+    /// address (akka.ssl.tcp when <paramref name="secure"/>: the transport decides the scheme, not
+    /// the operator); null when the text is none of these.
     /// </summary>
-    public static string? Normalize(string text)
+    public static string? Normalize(string text, bool secure = false)
     {
+        var scheme = secure ? "akka.ssl.tcp" : "akka.tcp";
         text = text.Trim();
-        if (text.StartsWith("akka.tcp://", StringComparison.Ordinal))
+        foreach (var given in new[] { "akka.tcp://", "akka.ssl.tcp://" })
         {
-            return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo == SystemName && uri.Port > 0
-                ? $"akka.tcp://{SystemName}@{uri.Authority[(uri.UserInfo.Length + 1)..]}"
-                : null;
+            if (text.StartsWith(given, StringComparison.Ordinal))
+            {
+                return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo == SystemName && uri.Port > 0
+                    ? $"{scheme}://{SystemName}@{uri.Authority[(uri.UserInfo.Length + 1)..]}"
+                    : null;
+            }
         }
 
-        return TrySplit(text, out var host, out var port) ? $"akka.tcp://{SystemName}@{Join(host, port)}" : null;
+        return TrySplit(text, out var host, out var port) ? $"{scheme}://{SystemName}@{Join(host, port)}" : null;
     }
 
     /// <summary>Splits HOST[:PORT] (default port 4550).</summary>

@@ -73,6 +73,10 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
         // YAML caps implicit keys at 1024 characters, so the parser refuses it where the key starts.
         ["10 MB key"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  host: 127.0.0.1\n  port: 80\n  " + new string('k', 10 * 1024 * 1024) + ": 1\n"), 4, 3, "invalid YAML"),
         ["17 MB file"] = (() => Encoding.UTF8.GetBytes("# " + new string('#', 17 * 1024 * 1024) + "\n"), 1, 1, "config file is 17 MiB; the limit is 16 MiB"),
+        ["10 MB host"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  port: 80\n  host: " + new string('h', 10 * 1024 * 1024) + "\n"), 3, 9, "'host' is 10485760 characters long; the limit is 65536"),
+        ["10 MB url"] = (() => Encoding.UTF8.GetBytes("- type: http\n  url: \"http://127.0.0.1/" + new string('u', 10 * 1024 * 1024) + "\"\n"), 2, 8, "'url' is 10485777 characters long; the limit is 65536"),
+        ["5 million tags"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  host: 127.0.0.1\n  port: 80\n  tags: [" + string.Concat(Enumerable.Repeat("a,", 5 * 1024 * 1024)) + "a]\n"), 4, 999996, "YAML has more than 500000 nodes"),
+        ["10 MB of open brackets"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  tags: " + new string('[', 10 * 1024 * 1024) + "\n"), 2, 72, "nesting is deeper than 64 levels"),
         ["invalid UTF-8 mid file"] = (() => [.. "- type: tcp\n  host: 127.0.0.1\n  name: ab"u8, 0xC3, 0x28, .. "\n  port: 80\n"u8], 3, 11, "config is not valid UTF-8"),
     };
 
@@ -86,6 +90,43 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
         using var config = new TempConfig("");
         File.WriteAllBytes(config.Path, bytes());
         await AssertRejectedAsync(config.Path, line, column, message);
+    }
+
+    /// <summary>
+    /// The generated adversarial corpus (Corpus/generate_fuzz.py): each file exits 3 with a
+    /// FILE:LINE:COL: message, within 2 s, without a stack trace or the secret. Two processes at a time.
+    /// </summary>
+    [Fact]
+    public async Task Fuzz_corpus_is_refused_with_positions()
+    {
+        var directory = CorpusDirectory("config-fuzz");
+        var names = Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray() : [];
+        Assert.True(names.Length >= 200, $"expected at least 200 fuzz configs, found {names.Length} (run Corpus/generate_fuzz.py)");
+        var problems = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (name, _) =>
+        {
+            var path = Path.Combine(CorpusDirectory("config-fuzz"), name);
+            var run = await ProcessRunner.ConnCheckAsync(Environment, "--validate", path);
+            if (run.Elapsed >= PerFileLimit)
+            {
+                run = await ProcessRunner.ConnCheckAsync(Environment, "--validate", path);
+            }
+
+            var text = run.Stdout + run.Stderr;
+            var problem = run.ExitCode != 3 ? $"exit {run.ExitCode}"
+                : !run.Stderr.Split('\n').Any(l => FuzzPosition().IsMatch(l) && l.StartsWith(path + ":", StringComparison.Ordinal)) ? "no FILE:LINE:COL: line"
+                : text.Contains("   at ", StringComparison.Ordinal) ? "stack trace"
+                : text.Contains(Secret, StringComparison.Ordinal) ? "secret echoed"
+                : !run.StatusLine.StartsWith("CONN-CHECK UNKNOWN: invalid config ", StringComparison.Ordinal) ? "status line"
+                : run.Elapsed >= PerFileLimit ? $"took {run.Elapsed.TotalSeconds:0.00}s twice"
+                : null;
+            if (problem is not null)
+            {
+                problems.Add($"{name}: {problem}\n{Shorten(run)}");
+            }
+        });
+
+        Assert.True(problems.IsEmpty, $"{problems.Count} of {names.Length} fuzz configs misbehaved:\n{string.Join("\n\n", problems.Take(5))}");
     }
 
     [Fact]
@@ -172,4 +213,7 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"^# expect: (\d+):(\d+) (.+)$")]
     private static partial Regex ExpectHeader();
+
+    [GeneratedRegex(@":\d+:\d+: \S")]
+    private static partial Regex FuzzPosition();
 }

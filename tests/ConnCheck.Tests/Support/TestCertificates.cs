@@ -111,7 +111,7 @@ public sealed class TestCertificates : IDisposable
     public ServerCertificate Expiring40Days { get; }
 
     /// <summary>Issues another certificate from the CA, e.g. <c>Issue("db", "db.test", "DNS:db.test", ...)</c>.</summary>
-    public ServerCertificate Issue(string name, string commonName, string subjectAltNames, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public ServerCertificate Issue(string name, string commonName, string subjectAltNames, DateTimeOffset notBefore, DateTimeOffset notAfter, string extendedKeyUsage = "serverAuth")
     {
         var id = Interlocked.Increment(ref serial);
         var request = Path.Combine(Directory, $"{name}-{id}.csr");
@@ -120,13 +120,42 @@ public sealed class TestCertificates : IDisposable
         File.WriteAllText(extensions, $"""
             basicConstraints = CA:FALSE
             keyUsage = critical, digitalSignature, keyEncipherment
-            extendedKeyUsage = serverAuth
+            extendedKeyUsage = {extendedKeyUsage}
             subjectAltName = {subjectAltNames}
             """);
         OpenSsl("req", "-new", "-config", config, "-key", leafKey, "-subj", $"/CN={commonName}", "-out", request);
         OpenSsl("ca", "-batch", "-config", config, "-notext", "-cert", CaCertificatePath, "-keyfile", caKey, "-in", request, "-out", certificate,
             "-startdate", Stamp(notBefore), "-enddate", Stamp(notAfter), "-extfile", extensions);
         return Load(name, certificate);
+    }
+
+    /// <summary>
+    /// A certificate for a conn-check node (agent or coordinator) with subject CN=<paramref name="commonName"/>:
+    /// one certificate serves both ends of the mutual TLS handshake, so it is good for client and server auth.
+    /// </summary>
+    public ServerCertificate IssueNode(string commonName, DateTimeOffset? notAfter = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return Issue(commonName, commonName, "IP:127.0.0.1, DNS:localhost", now.AddDays(-1), notAfter ?? now.AddDays(365), "serverAuth, clientAuth");
+    }
+
+    /// <summary>A self-signed node certificate (no CA at all), with its own key.</summary>
+    public ServerCertificate SelfSignedNode(string commonName)
+    {
+        var key = Path.Combine(Directory, $"self-{commonName}.key");
+        var certificate = Path.Combine(Directory, $"self-{commonName}.pem");
+        OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key);
+        OpenSsl("req", "-x509", "-new", "-config", config, "-key", key, "-subj", $"/CN={commonName}", "-days", "30", "-extensions", "v3_self", "-out", certificate);
+        using var pem = X509Certificate2.CreateFromPemFile(certificate, key);
+        return new ServerCertificate(commonName, certificate, key, X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null));
+    }
+
+    /// <summary>Writes <paramref name="certificate"/> and its key as a PKCS#12 (.pfx) file with the real openssl CLI.</summary>
+    public string ExportPfx(ServerCertificate certificate, string password)
+    {
+        var path = Path.Combine(Directory, $"{certificate.Name}-{Interlocked.Increment(ref serial)}.pfx");
+        OpenSsl("pkcs12", "-export", "-in", certificate.CertificatePath, "-inkey", certificate.KeyPath, "-out", path, "-passout", $"pass:{password}");
+        return path;
     }
 
     public void Dispose()

@@ -6,7 +6,7 @@ namespace ConnCheck.Tests.Support;
 
 /// <summary>
 /// A UDP peer on loopback: records every datagram and answers with what <c>reply</c> returns for it
-/// (no answer when it returns null).
+/// (no answer when it returns null), <c>repeat</c> times (a flood when large).
 /// </summary>
 public sealed class UdpResponder : IDisposable
 {
@@ -14,10 +14,12 @@ public sealed class UdpResponder : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Func<byte[], byte[]?> reply;
     private readonly ConcurrentQueue<byte[]> received = new();
+    private readonly int repeat;
 
-    public UdpResponder(Func<byte[], byte[]?> reply)
+    public UdpResponder(Func<byte[], byte[]?> reply, int repeat = 1)
     {
         this.reply = reply;
+        this.repeat = repeat;
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _ = ReceiveLoopAsync();
     }
@@ -46,7 +48,10 @@ public sealed class UdpResponder : IDisposable
                 received.Enqueue(datagram);
                 if (reply(datagram) is { } answer)
                 {
-                    await socket.SendToAsync(answer, SocketFlags.None, result.RemoteEndPoint, stop.Token);
+                    for (var i = 0; i < repeat; i++)
+                    {
+                        await socket.SendToAsync(answer, SocketFlags.None, result.RemoteEndPoint, stop.Token);
+                    }
                 }
             }
             catch (Exception) when (stop.IsCancellationRequested)
