@@ -82,9 +82,11 @@ public static class RemoteRequest
             // A connection that never comes up (packets dropped on the way, host down) is a firewall
             // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
             Receive<AssociatedEvent>(e => connected |= e.RemoteAddress.Equals(remote));
-            Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException(connected
-                ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s{hint}"
-                : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?){hint}")));
+            // Under TLS a refused client certificate can also look like silence, so say that instead.
+            Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException(
+                connected ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s"
+                : secure ? $"no answer within {timeout.TotalSeconds:0.#}s{hint}"
+                : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)")));
             Receive<RemotingLifecycleEvent>(_ => { });
             ReceiveAny(answer => reply.TrySetResult((answer, Sender)));
         }
