@@ -57,14 +57,22 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 Tls = TlsSettings.FromDirectory(settings.TlsCertsPath),
             });
             var reporter = CreateReporter();
-            Action<CheckResult>? live = settings.Unbuffered ? r => reporter.WriteLive(r, output) : null;
+
+            // A structured document is written whole at the end: -U would break it, so it only streams nagios.
+            var streams = settings.Unbuffered && reporter is NagiosReporter;
+            Action<CheckResult>? live = streams ? r => reporter.WriteLive(r, output) : null;
             var results = await new RunExecutor(runner, agents.Dispatcher(defaultTimeout))
                 .ExecuteAsync(plan, maxTimeout is { } max ? Remaining(max) : null, maxTimeout, live, cancellationToken)
                 .ConfigureAwait(false);
 
             phases.Mark("checks finished");
-            var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)));
+            var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)), config.Checks, agents.Live);
             reporter.Write(report, output);
+            if (settings.HtmlPath is { } html)
+            {
+                await File.WriteAllTextAsync(html, HtmlMatrix.Render(report), CancellationToken.None).ConfigureAwait(false);
+            }
+
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             phases.Mark("report written");
             return report.ExitCode;
@@ -126,7 +134,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
     private IReporter CreateReporter() => settings.Format switch
     {
-        _ => new NagiosReporter(new ReportOptions(settings.Verbose, settings.Durations), settings.Unbuffered),
+        "json" => new JsonReporter(),
+        "junit" => new JunitReporter(),
+        _ => new NagiosReporter(new ReportOptions(settings.Verbose, settings.Durations, settings.Matrix), settings.Unbuffered),
     };
 
     private static string ValidationSummary(ConnCheckConfig config)
