@@ -123,9 +123,10 @@ public static class ConfigCommand
         if (variables.Count > 0)
         {
             error.WriteLine("Set these environment variables wherever conn-check runs (the config refers to them as ${NAME}):");
+            var width = variables.Max(v => v.Variable.Length);
             foreach (var variable in variables)
             {
-                error.WriteLine($"  {variable.Variable}  {variable.Meaning}");
+                error.WriteLine($"  {variable.Variable.PadRight(width)}  {variable.Meaning}");
             }
         }
 

@@ -29,17 +29,17 @@ public sealed class GeneratedConfig(string? fromZone = null)
     public void Add(string type, params (string Key, object? Value)[] fields)
     {
         var check = new Dictionary<string, object>(StringComparer.Ordinal) { ["type"] = type };
+        if (fromZone is not null && fields.All(f => f.Key != "from"))
+        {
+            check["from"] = fromZone;
+        }
+
         foreach (var (key, value) in fields)
         {
             if (value is not null)
             {
                 check[key] = value;
             }
-        }
-
-        if (fromZone is not null && !check.ContainsKey("from"))
-        {
-            check["from"] = fromZone;
         }
 
         if (seen.Add(JsonSerializer.Serialize(check)))

@@ -41,6 +41,11 @@ public sealed class JujuStatus(JsonElement status, GeneratedConfig config)
         }
 
         var zones = MachineZones();
+        foreach (var zone in zones.Values)
+        {
+            config.Zone(zone);
+        }
+
         var units = applications.EnumerateObject().ToDictionary(a => a.Name, a => Units(a.Name, a.Value, zones), StringComparer.Ordinal);
         var done = new HashSet<string>(StringComparer.Ordinal);
         foreach (var app in applications.EnumerateObject())
@@ -91,17 +96,20 @@ public sealed class JujuStatus(JsonElement status, GeneratedConfig config)
         var kind = Lookup(iface) ?? Lookup(endpoint) ?? Lookup(applications.Get(otherApp)?.Text("charm-name") ?? applications.Get(otherApp)?.Text("charm"))
             ?? Lookup(applications.Get(app)?.Text("charm-name") ?? applications.Get(app)?.Text("charm"));
 
-        // The provider is the end that listens: the one with open ports (the interface's port, if both have some).
+        // The provider is the end that listens: the one with open ports (the interface's port, if both have
+        // some); when both listen (a web app behind a proxy), the end whose endpoint has a provider's name.
         bool Listens(string name, Kind? k) => units[name].Any(u => u.TcpPorts.Count > 0 && (k?.Port is not { } p || u.TcpPorts.Contains(p)));
+        bool Provides(string name, string? ep) => Listens(name, null) && ep is not null && ProviderEndpoints.Contains(ep);
+        var otherEndpoint = EndpointTowards(applications, otherApp, app);
         var (requirer, provider) = (Listens(app, kind), Listens(otherApp, kind)) switch
         {
             (true, false) => (otherApp, app),
             (false, true) => (app, otherApp),
-            _ => (units[app].Any(u => u.TcpPorts.Count > 0), units[otherApp].Any(u => u.TcpPorts.Count > 0)) switch
+            _ => (Provides(app, endpoint), Provides(otherApp, otherEndpoint)) switch
             {
                 (true, false) => (otherApp, app),
                 (false, true) => (app, otherApp),
-                _ => (null, null),
+                _ => ((string?)null, (string?)null),
             },
         };
 
@@ -119,12 +127,20 @@ public sealed class JujuStatus(JsonElement status, GeneratedConfig config)
             {
                 foreach (var zone in units[requirer].Select(u => u.Zone).Distinct().Order(StringComparer.Ordinal))
                 {
-                    config.Zone(zone);
                     AddCheck(type, zone, target, port, requirer, provider);
                 }
             }
         }
     }
+
+    private static readonly HashSet<string> ProviderEndpoints = new(StringComparer.Ordinal)
+    {
+        "website", "db", "database", "db-admin", "shared-db", "amqp", "cache", "redis", "mongodb", "memcache",
+    };
+
+    private static string? EndpointTowards(JsonElement applications, string app, string other) =>
+        applications.Get(app)?.Get("relations").Members()
+            .FirstOrDefault(m => Related(m.Value).Any(r => r.App == other)).Name;
 
     private void AddCheck(string type, string zone, Unit target, int port, string requirer, string provider)
     {
