@@ -5,6 +5,7 @@ using ConnCheck.Tests.Support;
 namespace ConnCheck.Tests.Reporting;
 
 /// <summary>--format json from a real run with a real agent, validated against docs/report.schema.json.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class JsonReportTests(ReportFixture fixture) : IClassFixture<ReportFixture>
 {
     private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(Repo.Root, "docs", "report.schema.json")));

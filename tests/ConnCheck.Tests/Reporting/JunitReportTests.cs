@@ -6,6 +6,7 @@ using ConnCheck.Tests.Support;
 namespace ConnCheck.Tests.Reporting;
 
 /// <summary>--format junit from a real run with a real agent, validated against the strict Ant JUnit layout.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class JunitReportTests(ReportFixture fixture) : IClassFixture<ReportFixture>
 {
     [Fact]
