@@ -96,22 +96,22 @@ public sealed class JujuStatus(JsonElement status, GeneratedConfig config)
         var kind = Lookup(iface) ?? Lookup(endpoint) ?? Lookup(applications.Get(otherApp)?.Text("charm-name") ?? applications.Get(otherApp)?.Text("charm"))
             ?? Lookup(applications.Get(app)?.Text("charm-name") ?? applications.Get(app)?.Text("charm"));
 
-        // The provider is the end that listens: the one with open ports (the interface's port, if both have
-        // some); when both listen (a web app behind a proxy), the end whose endpoint has a provider's name.
-        bool Listens(string name, Kind? k) => units[name].Any(u => u.TcpPorts.Count > 0 && (k?.Port is not { } p || u.TcpPorts.Contains(p)));
-        bool Provides(string name, string? ep) => Listens(name, null) && ep is not null && ProviderEndpoints.Contains(ep);
+        // The provider is the end that listens: the one with the interface's well-known port open, else the
+        // one with any port open; when both listen (a web app behind a proxy), the end whose endpoint has a
+        // provider's name (db, website, amqp...).
+        bool HasPort(string name, int? port) => units[name].Any(u => port is { } p ? u.TcpPorts.Contains(p) : u.TcpPorts.Count > 0);
+        bool Named(string name, string? ep) => HasPort(name, null) && ep is not null && ProviderEndpoints.Contains(ep);
         var otherEndpoint = EndpointTowards(applications, otherApp, app);
-        var (requirer, provider) = (Listens(app, kind), Listens(otherApp, kind)) switch
+        var tests = new List<(bool Mine, bool Theirs)>
         {
-            (true, false) => (otherApp, app),
-            (false, true) => (app, otherApp),
-            _ => (Provides(app, endpoint), Provides(otherApp, otherEndpoint)) switch
-            {
-                (true, false) => (otherApp, app),
-                (false, true) => (app, otherApp),
-                _ => ((string?)null, (string?)null),
-            },
+            (kind?.Port is { } mine && HasPort(app, mine), kind?.Port is { } theirs && HasPort(otherApp, theirs)),
+            (HasPort(app, null), HasPort(otherApp, null)),
+            (Named(app, endpoint), Named(otherApp, otherEndpoint)),
         };
+        var (requirer, provider) = tests.Where(t => t.Mine != t.Theirs)
+            .Select(t => t.Mine ? (otherApp, app) : (app, otherApp))
+            .Cast<(string?, string?)>()
+            .FirstOrDefault();
 
         if (requirer is null || provider is null)
         {
