@@ -1,4 +1,4 @@
-using System.Globalization;
+using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Coordinator.Generate;
 
@@ -73,44 +73,8 @@ public sealed record ServiceUrl(string Scheme, string? User, string? Password, I
     }
 
     /// <summary><c>host</c>, <c>host:port</c>, <c>[v6]</c> or <c>[v6]:port</c>; percent-escapes decoded (a unix socket path may be escaped).</summary>
-    public static UrlHost? ParseHost(string text)
-    {
-        string host;
-        string? port = null;
-        if (text.StartsWith('['))
-        {
-            var close = text.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0)
-            {
-                return null;
-            }
-
-            host = text[1..close];
-            var after = text[(close + 1)..];
-            if (after.Length > 0)
-            {
-                if (!after.StartsWith(':'))
-                {
-                    return null;
-                }
-
-                port = after[1..];
-            }
-        }
-        else
-        {
-            var colon = text.LastIndexOf(':');
-            host = colon >= 0 ? text[..colon] : text;
-            port = colon >= 0 ? text[(colon + 1)..] : null;
-        }
-
-        if (port is null || port.Length == 0)
-        {
-            return new UrlHost(Uri.UnescapeDataString(host), null);
-        }
-
-        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= 65535
-            ? new UrlHost(Uri.UnescapeDataString(host), number)
+    public static UrlHost? ParseHost(string text) =>
+        AkkaAddress.TrySplit(text, out var host, out var port, defaultPort: 0)
+            ? new UrlHost(Uri.UnescapeDataString(host), port == 0 ? null : port)
             : null;
-    }
 }
