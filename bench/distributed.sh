@@ -36,7 +36,7 @@ trap cleanup EXIT
 python3 bench/lib/listeners.py "$work/ports" 10 900 &
 pids+=($!)
 for _ in $(seq 100); do [ -f "$work/ports" ] && break; sleep 0.1; done
-read -r -a ports < "$work/ports"
+read -r -a ports < "$work/ports" || true  # no trailing newline
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 web_port=$(free_port) batch_port=$(free_port)

@@ -5,10 +5,11 @@ using Akka.Event;
 namespace ConnCheck.Agent.Membership;
 
 /// <summary>
-/// Downing chosen for a cluster that shares nothing but membership: the leader of each reachable
-/// side removes members that stay unreachable for conn-check.agent.down-unreachable-after. No
-/// member ever downs itself, so one crashed agent can never take healthy agents in other zones
-/// with it, whatever the cluster size.
+/// Downing chosen for a cluster that shares nothing but membership: the leader of a reachable side
+/// that holds a seed removes members that stay unreachable for conn-check.agent.down-unreachable-after.
+/// No member ever downs itself, so one crashed agent can never take healthy agents in other zones
+/// with it, whatever the cluster size. A side without any seed (an agent that was frozen or cut
+/// off) downs nobody: it waits to be told it was removed, then rejoins, instead of forming an island.
 /// </summary>
 public sealed class UnreachableDowningProvider(ActorSystem system, Akka.Cluster.Cluster cluster) : IDowningProvider
 {
@@ -60,7 +61,9 @@ internal sealed class UnreachableDowning : ReceiveActor
             .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining or MemberStatus.Leaving && !state.Unreachable.Contains(m))
             .OrderBy(m => m.Address, Member.AddressOrdering)
             .FirstOrDefault();
-        if (stillUnreachable && reachableLeader is not null && reachableLeader.UniqueAddress.Equals(cluster.SelfUniqueAddress) && !message.Member.UniqueAddress.Equals(cluster.SelfUniqueAddress))
+        var seeds = cluster.Settings.SeedNodes;
+        var sideHoldsSeed = seeds.Count == 0 || state.Members.Any(m => seeds.Contains(m.Address) && !state.Unreachable.Contains(m));
+        if (stillUnreachable && sideHoldsSeed && reachableLeader is not null && reachableLeader.UniqueAddress.Equals(cluster.SelfUniqueAddress) && !message.Member.UniqueAddress.Equals(cluster.SelfUniqueAddress))
         {
             log.Warning("downing {0}: unreachable for {1}", message.Member.Address, downAfter);
             cluster.Down(message.Member.Address);

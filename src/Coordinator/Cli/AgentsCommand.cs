@@ -15,7 +15,7 @@ public sealed class AgentsCommand(IReadOnlyList<string> seeds, string? bind, str
             return 3;
         }
 
-        await using var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds[0], cancellationToken).ConfigureAwait(false);
+        await using var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds, cancellationToken).ConfigureAwait(false);
         var discovery = new AgentDiscovery(remoting);
         var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
         if (problem is not null)

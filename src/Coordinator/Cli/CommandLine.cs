@@ -97,6 +97,8 @@ public static class CommandLine
         });
 
         root.Subcommands.Add(BuildAgentsCommand(output, error));
+        root.Subcommands.Add(FirewallCommandLine.BuildExport(output, error));
+        root.Subcommands.Add(FirewallCommandLine.BuildConvert(output, error));
         root.Subcommands.Add(ConfigCommand.Build(output, error));
         return root;
     }
@@ -159,6 +161,6 @@ public static class CommandLine
         },
     };
 
-    private static string[] SplitList(string? value) =>
+    internal static string[] SplitList(string? value) =>
         string.IsNullOrWhiteSpace(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -24,6 +24,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             deadline.CancelAfter(Remaining(limit));
         }
 
+        // Remoting takes a few hundred milliseconds to start: when the command line already names
+        // agents, start it while the config is parsed.
+        var remoting = EarlyRemoting(deadline.Token);
         try
         {
             var config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath);
@@ -36,9 +39,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
             var selection = new CheckSelection(settings.Patterns, settings.IncludeTags, settings.ExcludeTags);
             var needsAgents = !settings.Local && config.Checks.Any(c => selection.Includes(c) && c.From.Any(z => z != Zones.Local));
-            await using var agents = needsAgents
-                ? await ConnectAgentsAsync(config, deadline.Token).ConfigureAwait(false)
-                : RemoteAgents.None("not needed");
+            await using var agents = await FindAgentsAsync(needsAgents, config, TakeOwnership(ref remoting), deadline.Token).ConfigureAwait(false);
             phases.Mark("agents found");
 
             var minAgents = config.Zones.ToDictionary(z => z.Key, z => z.Value.MinAgents);
@@ -104,13 +105,70 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
             return (int)RunStatus.Unknown;
         }
+        finally
+        {
+            await StopAsync(remoting).ConfigureAwait(false);
+        }
     }
 
-    private async Task<RemoteAgents> ConnectAgentsAsync(ConnCheckConfig config, CancellationToken cancellationToken)
+    private (IReadOnlyList<string> Seeds, IReadOnlyList<StaticAgent> Statics) AgentSources(ConnCheckConfig config)
     {
         var seeds = settings.Seeds.Count > 0 ? settings.Seeds : config.Agents.Seeds;
         var statics = settings.Agents.Select(ParseStaticAgent).Concat(config.Agents.Static).ToArray();
-        return await RemoteAgents.ConnectAsync(seeds, statics, settings.Bind, settings.PublicHostname, settings.HoconFile, cancellationToken).ConfigureAwait(false);
+        return (seeds, statics);
+    }
+
+    private Task<CoordinatorRemoting>? EarlyRemoting(CancellationToken cancellationToken)
+    {
+        if (settings.Local || settings.ValidateOnly)
+        {
+            return null;
+        }
+
+        var peers = settings.Seeds.Concat(settings.Agents.Select(a => a[(a.IndexOf('=', StringComparison.Ordinal) + 1)..])).ToArray();
+        return peers.Length == 0 ? null : StartRemoting(peers, cancellationToken);
+    }
+
+    private Task<CoordinatorRemoting> StartRemoting(IReadOnlyList<string> peers, CancellationToken cancellationToken) =>
+        Task.Run(() => CoordinatorRemoting.StartAsync(settings.Bind, settings.PublicHostname, settings.HoconFile, peers, cancellationToken), cancellationToken);
+
+    /// <summary>Connects to the agents if the selected checks need any; takes ownership of <paramref name="early"/>.</summary>
+    private async Task<RemoteAgents> FindAgentsAsync(bool needed, ConnCheckConfig config, Task<CoordinatorRemoting>? early, CancellationToken cancellationToken)
+    {
+        var (seeds, statics) = AgentSources(config);
+        if (!needed || (seeds.Count == 0 && statics.Count == 0))
+        {
+            await StopAsync(early).ConfigureAwait(false);
+            return RemoteAgents.None(needed ? "no --seed or --agent given" : "not needed");
+        }
+
+        var remoting = early ?? StartRemoting(seeds.Concat(statics.Select(a => a.Address)).ToArray(), cancellationToken);
+        return await RemoteAgents.ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<CoordinatorRemoting>? TakeOwnership(ref Task<CoordinatorRemoting>? remoting)
+    {
+        var taken = remoting;
+        remoting = null;
+        return taken;
+    }
+
+    /// <summary>Stops remoting that was started for nothing (no remote checks, or a config error).</summary>
+    private static async Task StopAsync(Task<CoordinatorRemoting>? remoting)
+    {
+        if (remoting is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await (await remoting.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or OperationCanceledException or Akka.Configuration.ConfigurationException or FileNotFoundException or FormatException)
+        {
+            // Starting failed; the run already reported whatever mattered.
+        }
     }
 
     // --max-timeout bounds what the caller waits for, so runtime start-up and config loading count too.
@@ -121,7 +179,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private static StaticAgent ParseStaticAgent(string text)
+    internal static StaticAgent ParseStaticAgent(string text)
     {
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0 || equals == text.Length - 1)

@@ -11,6 +11,10 @@ public sealed record AgentContact(string Address, string? ExpectedZone, AgentInf
 /// <summary>Finds agents: asks seeds for the membership, then greets every agent directly.</summary>
 public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 {
+    // Seeds that failed, by address: greeting one again right after would only meet Akka's retry
+    // gate, which answers Identify as if no agent were there.
+    private readonly Dictionary<string, string> failedSeeds = new(StringComparer.Ordinal);
+
     /// <summary>Asks each seed in turn for the agents it sees; the first answer wins.</summary>
     public async Task<(IReadOnlyList<AgentEntry> Agents, string? Problem)> ListAsync(IReadOnlyList<string> seeds, CancellationToken cancellationToken)
     {
@@ -26,7 +30,7 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
             try
             {
-                var reply = await AskAsync<AgentList>($"{address}/user/directory", new GetAgents(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
+                var (reply, _) = await AskAsync<AgentList>($"{address}/user/directory", new GetAgents(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
                 if (reply.Refusal is not null)
                 {
                     failures.Add($"{AkkaAddress.HostPort(address)} refused: {reply.Refusal}");
@@ -38,6 +42,12 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
             catch (Exception ex) when (ex is TimeoutException or PeerUnreachableException or InvalidCastException)
             {
                 failures.Add($"{AkkaAddress.HostPort(address)}: {ex.Message}");
+                failedSeeds[address] = ex.Message;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                failures.Add($"{AkkaAddress.HostPort(address)}: no answer before the run's deadline");
+                break;
             }
         }
 
@@ -53,12 +63,15 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
     private async Task<AgentContact> GreetAsync(string address, string? expectedZone, CancellationToken cancellationToken)
     {
+        if (failedSeeds.TryGetValue(address, out var seedFailure))
+        {
+            return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {seedFailure}");
+        }
+
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var identity = await AskAsync<ActorIdentity>($"{address}/user/agent", new Identify(address), cancellationToken).ConfigureAwait(false);
-            var agent = identity.Subject ?? throw new PeerUnreachableException("no conn-check agent answers at that address");
-            var hello = await AskAsync<HelloReply>(agent.Path.ToString(), new Hello(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
+            var (hello, agent) = await AskAsync<HelloReply>($"{address}/user/agent", new Hello(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
             var hostPort = AkkaAddress.HostPort(address);
             if (hello.Refusal is not null || hello.Version != ProtocolVersion.Current)
             {
@@ -77,11 +90,15 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
         {
             return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {ex.Message}");
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} did not answer before the run's deadline");
+        }
     }
 
-    private async Task<T> AskAsync<T>(string path, object message, CancellationToken cancellationToken)
+    private async Task<(T Answer, IActorRef From)> AskAsync<T>(string path, object message, CancellationToken cancellationToken)
     {
-        var reply = await RemoteRequest.AskAsync(remoting.System, remoting.System.ActorSelection(path), message, remoting.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
-        return reply is T typed ? typed : throw new InvalidCastException($"unexpected answer {reply.GetType().Name}");
+        var (answer, from) = await RemoteRequest.AskAsync(remoting.System, remoting.System.ActorSelection(path), message, remoting.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
+        return answer is T typed ? (typed, from) : throw new InvalidCastException($"unexpected answer {answer.GetType().Name}");
     }
 }

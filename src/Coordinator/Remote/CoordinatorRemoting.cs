@@ -28,8 +28,8 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
 
     public TimeSpan SilenceGrace { get; }
 
-    /// <param name="firstPeer">HOST:PORT of the first seed or agent, to pick the bind address from.</param>
-    public static async Task<CoordinatorRemoting> StartAsync(string? bind, string? publicHostname, string? hoconFile, string? firstPeer, CancellationToken cancellationToken)
+    /// <param name="peers">HOST:PORT of the seeds and static agents, in order, to pick the bind address from.</param>
+    public static async Task<CoordinatorRemoting> StartAsync(string? bind, string? publicHostname, string? hoconFile, IReadOnlyList<string> peers, CancellationToken cancellationToken)
     {
         string host;
         var port = 0;
@@ -42,7 +42,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
         }
         else
         {
-            host = await RouteLocalAddressAsync(firstPeer, cancellationToken).ConfigureAwait(false);
+            host = await BindAddressAsync(peers, cancellationToken).ConfigureAwait(false);
         }
 
         var advertised = publicHostname ?? (host is "0.0.0.0" or "::" ? throw new ArgumentException("--bind on a wildcard address needs --public-hostname") : host);
@@ -55,12 +55,29 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
         return new CoordinatorRemoting(ActorSystem.Create(AkkaAddress.SystemName, config), config);
     }
 
-    /// <summary>The local address the kernel would use to reach <paramref name="peer"/> (no packet is sent).</summary>
-    public static async Task<string> RouteLocalAddressAsync(string? peer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The local address of the route toward the first peer that has one. A first seed in a zone this
+    /// host has no route to must not make the coordinator listen on loopback, where no agent can answer.
+    /// </summary>
+    public static async Task<string> BindAddressAsync(IReadOnlyList<string> peers, CancellationToken cancellationToken)
     {
-        if (peer is null || !AkkaAddress.TrySplit(AkkaAddress.HostPort(peer), out var host, out var port))
+        foreach (var peer in peers)
         {
-            return "127.0.0.1";
+            if (await RouteLocalAddressAsync(peer, cancellationToken).ConfigureAwait(false) is { } local)
+            {
+                return local;
+            }
+        }
+
+        return "127.0.0.1";
+    }
+
+    /// <summary>The local address the kernel would use to reach <paramref name="peer"/> (no packet is sent); null without a route.</summary>
+    public static async Task<string?> RouteLocalAddressAsync(string peer, CancellationToken cancellationToken)
+    {
+        if (!AkkaAddress.TrySplit(AkkaAddress.HostPort(peer), out var host, out var port))
+        {
+            return null;
         }
 
         IPAddress target;
@@ -72,7 +89,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
         }
         catch (SocketException)
         {
-            return "127.0.0.1";
+            return null;
         }
 
         using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -83,8 +100,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
         }
         catch (SocketException)
         {
-            // No route: bind to loopback; the agents will not reach us and say so through timeouts.
-            return IPAddress.IsLoopback(target) ? target.ToString() : "127.0.0.1";
+            return null;
         }
     }
 
@@ -92,7 +108,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
     {
         try
         {
-            await System.Terminate().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await System.Terminate().WaitAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

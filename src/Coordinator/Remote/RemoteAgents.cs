@@ -56,24 +56,45 @@ public sealed class RemoteAgents : IAsyncDisposable
             return None("no --seed or --agent given");
         }
 
-        var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).First(), cancellationToken).ConfigureAwait(false);
-        var discovery = new AgentDiscovery(remoting);
-        var candidates = new List<(string Address, string? Zone)>();
-        string? seedProblem = null;
-        if (seeds.Count > 0)
-        {
-            var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
-            seedProblem = problem;
-            candidates.AddRange(members.Where(m => m.Reachable).Select(m => (m.Address, (string?)m.Zone)));
-        }
+        var remoting = CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).ToArray(), cancellationToken);
+        return await ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
+    }
 
-        foreach (var agent in statics)
-        {
-            candidates.Add((AkkaAddress.Normalize(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
-        }
+    /// <param name="remoting">The coordinator's remoting, possibly already starting; owned by the result from here on.</param>
+    public static async Task<RemoteAgents> ConnectAsync(
+        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, CancellationToken cancellationToken)
+    {
+        return await ConnectAsync(seeds, statics, await remoting.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
 
-        var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);
-        return new RemoteAgents(remoting, contacts, seedProblem);
+    private static async Task<RemoteAgents> ConnectAsync(
+        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var discovery = new AgentDiscovery(remoting);
+            var candidates = new List<(string Address, string? Zone)>();
+            string? seedProblem = null;
+            if (seeds.Count > 0)
+            {
+                var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
+                seedProblem = problem;
+                candidates.AddRange(members.Where(m => m.Reachable).Select(m => (m.Address, (string?)m.Zone)));
+            }
+
+            foreach (var agent in statics)
+            {
+                candidates.Add((AkkaAddress.Normalize(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
+            }
+
+            var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);
+            return new RemoteAgents(remoting, contacts, seedProblem);
+        }
+        catch
+        {
+            await remoting.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

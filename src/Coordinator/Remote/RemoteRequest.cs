@@ -12,9 +12,10 @@ public sealed class PeerUnreachableException(string message) : Exception(message
 /// </summary>
 public static class RemoteRequest
 {
-    public static async Task<object> AskAsync(ActorSystem system, ActorSelection target, object message, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <returns>The answer, and the actor that sent it (so one round trip both greets and resolves a peer).</returns>
+    public static async Task<(object Answer, IActorRef From)> AskAsync(ActorSystem system, ActorSelection target, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new TaskCompletionSource<(object, IActorRef)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var asker = system.ActorOf(Props.Create(() => new AskActor(target, message, timeout, reply)));
         await using var cancel = cancellationToken.Register(() => reply.TrySetCanceled(cancellationToken)).ConfigureAwait(false);
         try
@@ -45,8 +46,9 @@ public static class RemoteRequest
         private readonly ActorSelection target;
         private readonly object message;
         private readonly TimeSpan timeout;
+        private bool connected;
 
-        public AskActor(ActorSelection target, object message, TimeSpan timeout, TaskCompletionSource<object> reply)
+        public AskActor(ActorSelection target, object message, TimeSpan timeout, TaskCompletionSource<(object, IActorRef)> reply)
         {
             this.target = target;
             this.message = message;
@@ -67,9 +69,14 @@ public static class RemoteRequest
                     reply.TrySetException(new PeerUnreachableException("connection closed"));
                 }
             });
-            Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException($"no answer within {timeout.TotalSeconds:0.#}s")));
+            // A connection that never comes up (packets dropped on the way, host down) is a firewall
+            // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
+            Receive<AssociatedEvent>(e => connected |= e.RemoteAddress.Equals(remote));
+            Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException(connected
+                ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s"
+                : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)")));
             Receive<RemotingLifecycleEvent>(_ => { });
-            ReceiveAny(answer => reply.TrySetResult(answer));
+            ReceiveAny(answer => reply.TrySetResult((answer, Sender)));
         }
 
         protected override void PreStart()

@@ -71,7 +71,7 @@ public sealed class ExitCodeAndReportTests
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.StartsWith("CONN-CHECK UNKNOWN: 1 of 1 checks could not run (web 1/1) |", run.StatusLine);
-        Assert.Equal($"web/- tcp:127.0.0.1:{listener.Port} UNKNOWN - no agent in zone web", run.Lines[1]);
+        Assert.Equal($"web/- tcp:127.0.0.1:{listener.Port} UNKNOWN - no agent in zone web (no --seed or --agent given)", run.Lines[1]);
         Assert.Equal(0, listener.AcceptedCount);
     }
 
@@ -125,7 +125,7 @@ public sealed class ExitCodeAndReportTests
             run.ToString());
         Assert.All(run.Lines[1..4], l => Assert.EndsWith("FAILED - connection refused", l));
         Assert.StartsWith("slow WARNING - latency", run.Lines[4]);
-        Assert.Equal("web/- far UNKNOWN - no agent in zone web", run.Lines[5]);
+        Assert.Equal("web/- far UNKNOWN - no agent in zone web (no --seed or --agent given)", run.Lines[5]);
         Assert.Equal(["ok-1 OK", "ok-2 OK"], run.Lines[6..]);
     }
 
@@ -221,7 +221,7 @@ public sealed class ExitCodeAndReportTests
         var verbose = await ProcessRunner.ConnCheckAsync(config.Path, "-U", "-v", "here", "far");
 
         Assert.True(quiet.ExitCode == 3, quiet.ToString());
-        Assert.Equal(["here OK", "web/- far UNKNOWN - no agent in zone web"], quiet.Lines[..^1].Order(StringComparer.Ordinal));
+        Assert.Equal(["here OK", "web/- far UNKNOWN - no agent in zone web (no --seed or --agent given)"], quiet.Lines[..^1].Order(StringComparer.Ordinal));
         Assert.StartsWith("CONN-CHECK UNKNOWN: 1 of 2 checks could not run", quiet.Lines[^1]);
         Assert.Contains("other SKIPPED - not selected", verbose.Lines[..^1]);
         Assert.StartsWith("CONN-CHECK UNKNOWN: ", verbose.Lines[^1]);
@@ -246,11 +246,17 @@ public sealed class ExitCodeAndReportTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var raw = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(5, raw.Length);
+
+        // Status line, two results with a sub-check each, then the per-result perfdata opened by one '|'.
+        Assert.Equal(7, raw.Length);
         Assert.Equal(1, raw[0].Count(c => c == '|'));
-        Assert.All(raw[1..], l => Assert.DoesNotContain('|', l));
+        Assert.All(raw[1..5], l => Assert.DoesNotContain('|', l));
+        Assert.StartsWith("| '", raw[5]);
+        Assert.Equal(1, raw[5].Count(c => c == '|'));
+        Assert.DoesNotContain('|', raw[6]);
         Assert.All(raw, l => Assert.DoesNotContain('\r', l));
         Assert.Contains(raw, l => l.StartsWith("pipe / in name second line and a tab OK (", StringComparison.Ordinal));
         Assert.Contains(raw, l => l.StartsWith("/// OK (", StringComparison.Ordinal));
+        Assert.Contains(run.Perfdata, p => p.StartsWith("'___'=", StringComparison.Ordinal));
     }
 }

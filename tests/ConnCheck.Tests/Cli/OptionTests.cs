@@ -70,8 +70,8 @@ public sealed class OptionTests
             [
                 "1 check run(s) planned, 2 cannot run, 0 skipped",
                 $"local: here -> tcp 127.0.0.1:{listener.Port}",
-                "web: there UNKNOWN - no agent in zone web",
-                "batch: there UNKNOWN - no agent in zone batch",
+                "web: there UNKNOWN - no agent in zone web (no --seed or --agent given)",
+                "batch: there UNKNOWN - no agent in zone batch (no --seed or --agent given)",
             ],
             run.Lines);
         Assert.True(simulated.ExitCode == 0, simulated.ToString());

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Reporting;
@@ -126,36 +125,13 @@ public sealed class MatrixTests(ReportFixture fixture) : IClassFixture<ReportFix
     {
         var binary = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
             ?? throw new Xunit.Sdk.XunitException("chromium is not installed: run tests/setup/install-deps.sh (Debian package 'chromium')");
-        var start = new ProcessStartInfo(binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", $"--user-data-dir={profile}",
-                 }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("chromium did not finish within 90s");
-        }
-
-        Assert.True(process.ExitCode == 0, $"chromium exited {process.ExitCode}: {await stderr}");
-        return await stdout;
+        string[] flags =
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", $"--user-data-dir={profile}",
+        ];
+        var run = await ProcessRunner.RunCommandAsync(binary, [.. flags, .. args], null, TimeSpan.FromSeconds(90));
+        Assert.True(run.ExitCode == 0, $"chromium exited {run.ExitCode}: {run.Stderr}");
+        return run.Stdout;
     }
 }

@@ -26,11 +26,18 @@ public static class ProcessRunner
     public static Task<ProcessResult> ConnCheckAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         RunAsync(Repo.CoordinatorDll, args, environment, TimeSpan.FromSeconds(120));
 
-    public static async Task<ProcessResult> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, TimeSpan limit, string? netns = null)
+    public static Task<ProcessResult> RunAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, TimeSpan limit, string? netns = null)
     {
-        var start = netns is null
-            ? new ProcessStartInfo("dotnet") { ArgumentList = { dll } }
-            : new ProcessStartInfo("ip") { ArgumentList = { "netns", "exec", netns, "dotnet", dll } };
+        var environmentWithDefaults = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
+        return netns is null
+            ? RunCommandAsync("dotnet", [dll, .. args], environmentWithDefaults, limit)
+            : RunCommandAsync("ip", ["netns", "exec", netns, "dotnet", dll, .. args], environmentWithDefaults, limit);
+    }
+
+    /// <summary>Runs any command to its end (killed after <paramref name="limit"/>), capturing its output.</summary>
+    public static async Task<ProcessResult> RunCommandAsync(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, TimeSpan limit)
+    {
+        var start = new ProcessStartInfo(command);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -39,14 +46,13 @@ public static class ProcessRunner
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command}");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var outTask = process.StandardOutput.ReadToEndAsync();
@@ -59,7 +65,7 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not exit within {limit}");
+            throw new TimeoutException($"{command} {string.Join(' ', start.ArgumentList)} did not exit within {limit}");
         }
 
         var elapsed = watch.Elapsed;

@@ -51,9 +51,15 @@ public sealed class RunningProcess : IAsyncDisposable
         }
     }
 
-    public static RunningProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="netns">A network namespace to run the process in (via <c>ip netns exec</c>, which execs in place).</param>
+    public static RunningProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? netns = null)
     {
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll }, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = netns is null
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { dll } }
+            : new ProcessStartInfo("ip") { ArgumentList = { "netns", "exec", netns, "dotnet", dll } };
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -36,7 +36,7 @@ public sealed class AmqpCheckTests
         Assert.Equal("amqps-ok OK", run.Line("amqps-ok"));
         Assert.Equal("amqp-wrong-password FAILED - auth: login refused for user \"app\": ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.", run.Line("amqp-wrong-password"));
         Assert.Equal("amqp-unknown-vhost FAILED - auth: opening vhost \"nosuchvhost\" refused: NOT_ALLOWED - vhost nosuchvhost not found", run.Line("amqp-unknown-vhost"));
-        Assert.Equal($"amqp-tls-on-plain-port FAILED - tls:127.0.0.1:{Port}: TLS handshake failed: the server did not complete a TLS handshake (no TLS on this port?)", run.Line("amqp-tls-on-plain-port"));
+        Assert.StartsWith($"amqp-tls-on-plain-port FAILED - tls:127.0.0.1:{Port}: not TLS: the server did not answer the handshake", run.Line("amqp-tls-on-plain-port"));
         Assert.Equal("amqp-closed FAILED - connection refused", run.Line("amqp-closed"));
         Assert.Equal("amqp-at-postgres FAILED - auth: not an AMQP server: the server closed the connection", run.Line("amqp-at-postgres"));
         Assert.Equal("amqp-at-redis FAILED - auth: timed out after 2s waiting for a reply (not an AMQP server, or it is not answering)", run.Line("amqp-at-redis"));
@@ -59,7 +59,7 @@ public sealed class AmqpCheckTests
         Assert.InRange(trusted.CertificateNotAfter!.Value, DateTimeOffset.UtcNow.AddDays(25), DateTimeOffset.UtcNow.AddDays(31));
 
         Assert.Equal(CheckStatus.Failed, untrusted.Status);
-        Assert.StartsWith($"tls:127.0.0.1:{TlsPort}: TLS verification failed: certificate not trusted", untrusted.Reason);
+        Assert.StartsWith($"tls:127.0.0.1:{TlsPort}: certificate untrusted", untrusted.Reason);
 
         Assert.Equal(CheckStatus.Ok, unverified.Status);
     }

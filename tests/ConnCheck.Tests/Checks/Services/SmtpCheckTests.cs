@@ -45,7 +45,7 @@ public sealed class SmtpCheckTests
         Assert.Equal("smtp-wrong-password FAILED - connect with auth: authentication failed for user \"app\": 535: 5.7.8 Authentication credentials invalid", run.Line("smtp-wrong-password"));
         Assert.Equal("smtp-auth-needs-starttls FAILED - connect with auth: auth: The SMTP server does not support authentication. (it may offer AUTH only over TLS: try starttls: true)", run.Line("smtp-auth-needs-starttls"));
         Assert.Equal("smtp-helo-only FAILED - connect: the server refused EHLO (set helo_fallback: true to accept a HELO-only server)", run.Line("smtp-helo-only"));
-        Assert.Equal($"smtp-default-tls-on-plain-port FAILED - tls:127.0.0.1:{Port}: TLS handshake failed: the server did not complete a TLS handshake (no TLS on this port?)", run.Line("smtp-default-tls-on-plain-port"));
+        Assert.StartsWith($"smtp-default-tls-on-plain-port FAILED - tls:127.0.0.1:{Port}: not TLS: the server did not answer the handshake (it sent \"220 ", run.Line("smtp-default-tls-on-plain-port"));
         Assert.Equal("smtp-closed FAILED - connection refused", run.Line("smtp-closed"));
         Assert.StartsWith("smtp-at-mysql FAILED - connect: not an SMTP server: ", run.Line("smtp-at-mysql"));
         Assert.Equal("smtp-at-redis FAILED - connect: timed out after 2s waiting for a reply (not an SMTP server, or it is not answering)", run.Line("smtp-at-redis"));
@@ -89,7 +89,7 @@ public sealed class SmtpCheckTests
         Assert.Equal([$"tcp:127.0.0.1:{TlsPort}", $"tls:127.0.0.1:{TlsPort}", "connect"], trusted.SubChecks.Select(s => s.Name));
         Assert.NotNull(trusted.CertificateNotAfter);
         Assert.Equal(CheckStatus.Failed, untrusted.Status);
-        Assert.StartsWith($"tls:127.0.0.1:{TlsPort}: TLS verification failed: certificate not trusted", untrusted.Reason);
+        Assert.StartsWith($"tls:127.0.0.1:{TlsPort}: certificate untrusted", untrusted.Reason);
     }
 
     [Fact]

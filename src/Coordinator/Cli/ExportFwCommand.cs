@@ -1,0 +1,56 @@
+using ConnCheck.Checks.Engine;
+using ConnCheck.Coordinator.Config;
+using ConnCheck.Coordinator.Firewall;
+using ConnCheck.Coordinator.Remote;
+using ConnCheck.Protocol;
+
+namespace ConnCheck.Coordinator.Cli;
+
+/// <summary>
+/// conn-check export-fw: the egress rules each zone needs, as YAML. Sources are the agents really in
+/// each zone (their addresses as discovery finds them) and this host for zone local. Runs no check.
+/// Exit 0, or 3 when the config is invalid or a zone had no live agent (its rules are missing).
+/// </summary>
+public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> seeds, IReadOnlyList<string> staticAgents,
+    string? bind, string? publicHostname, string? hoconFile, TextWriter output, TextWriter error)
+{
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        ConnCheckConfig config;
+        try
+        {
+            config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(configPath);
+        }
+        catch (ConfigException ex)
+        {
+            foreach (var problem in ex.Errors)
+            {
+                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            return CommandLine.UsageError;
+        }
+
+        var needsAgents = config.Checks.Any(c => c.Reachable && c.From.Any(z => z != Zones.Local));
+        var useSeeds = seeds.Count > 0 ? seeds : config.Agents.Seeds;
+        var statics = staticAgents.Select(RunCommand.ParseStaticAgent).Concat(config.Agents.Static).ToArray();
+        await using var agents = needsAgents
+            ? await RemoteAgents.ConnectAsync(useSeeds, statics, bind, publicHostname, hoconFile, cancellationToken).ConfigureAwait(false)
+            : RemoteAgents.None("not needed");
+
+        var plan = await EgressPlanner.PlanAsync(config.Checks, agents.Live, LocalAddressAsync, agents.ProblemFor).ConfigureAwait(false);
+        var comments = new List<string> { $"egress rules for {Path.GetFileName(config.File)}; from_host: each agent's address, or this host's for zone local" };
+        comments.AddRange(plan.Uncovered.Select(z => $"zone {z.Zone}: no rules for its {z.Checks} check(s): {Failures.OneLine(z.Reason)}"));
+        await output.WriteAsync(EgressYaml.Write(plan.Rules, comments)).ConfigureAwait(false);
+        foreach (var zone in plan.Uncovered)
+        {
+            await error.WriteLineAsync($"conn-check export-fw: zone {zone.Zone} has no live agent, its rules are missing: {Failures.OneLine(zone.Reason)}").ConfigureAwait(false);
+        }
+
+        return plan.Uncovered.Count == 0 ? 0 : CommandLine.UsageError;
+
+        async Task<string> LocalAddressAsync(string host, int port) =>
+            await CoordinatorRemoting.RouteLocalAddressAsync(Protocol.Hosting.AkkaAddress.Join(host, port), cancellationToken).ConfigureAwait(false)
+            ?? System.Net.Dns.GetHostName();
+    }
+}

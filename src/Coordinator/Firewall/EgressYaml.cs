@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace ConnCheck.Coordinator.Firewall;
+
+/// <summary>Reads and writes export-fw files: <c>egress:</c>, a list of {from_host, from_zone, ports, protocol, to_host}.</summary>
+public static partial class EgressYaml
+{
+    public static string Write(IReadOnlyList<EgressRule> rules, IEnumerable<string> comments)
+    {
+        var text = new StringBuilder();
+        foreach (var comment in comments)
+        {
+            text.Append("# ").Append(comment.ReplaceLineEndings(" ")).Append('\n');
+        }
+
+        text.Append(rules.Count == 0 ? "egress: []\n" : "egress:\n");
+        foreach (var rule in rules)
+        {
+            text.Append("- from_host: ").Append(Scalar(rule.FromHost)).Append('\n');
+            if (rule.FromZone is not null)
+            {
+                text.Append("  from_zone: ").Append(Scalar(rule.FromZone)).Append('\n');
+            }
+
+            text.Append("  ports: [").Append(string.Join(", ", rule.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture)))).Append("]\n");
+            text.Append("  protocol: ").Append(Scalar(rule.Protocol)).Append('\n');
+            text.Append("  to_host: ").Append(Scalar(rule.ToHost)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The rules of one file (the original's files, without from_zone, too); errors name the file.</summary>
+    public static IReadOnlyList<EgressRule> Read(string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
+        {
+            throw new FormatException($"{path}: {ex.Message}");
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new FormatException($"{path}: expected a mapping with an 'egress' list");
+        }
+
+        if (!root.Children.TryGetValue(new YamlScalarNode("egress"), out var egress))
+        {
+            return [];
+        }
+
+        if (egress is not YamlSequenceNode list)
+        {
+            throw new FormatException($"{path}:{egress.Start.Line}: 'egress' must be a list");
+        }
+
+        return list.Children.Select(item => ReadRule(path, item)).ToArray();
+    }
+
+    private static EgressRule ReadRule(string path, YamlNode node)
+    {
+        if (node is not YamlMappingNode rule)
+        {
+            throw new FormatException($"{path}:{node.Start.Line}: each egress rule must be a mapping");
+        }
+
+        string Text(string key, bool required = true) =>
+            rule.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { Length: > 0 } s }
+                ? s
+                : required ? throw new FormatException($"{path}:{rule.Start.Line}: rule needs '{key}'") : "";
+
+        if (!rule.Children.TryGetValue(new YamlScalarNode("ports"), out var portsNode) || portsNode is not YamlSequenceNode portList)
+        {
+            throw new FormatException($"{path}:{rule.Start.Line}: rule needs a 'ports' list");
+        }
+
+        var ports = portList.Children.Select(p =>
+            p is YamlScalarNode { Value: { } v } && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+                ? port
+                : throw new FormatException($"{path}:{p.Start.Line}: bad port '{p}'")).ToArray();
+        var protocol = Text("protocol").ToLowerInvariant();
+        if (protocol is not ("tcp" or "udp"))
+        {
+            throw new FormatException($"{path}:{rule.Start.Line}: protocol must be tcp or udp, got '{protocol}'");
+        }
+
+        var zone = Text("from_zone", required: false);
+        return new EgressRule(Text("from_host"), Text("to_host"), ports, protocol, zone.Length == 0 ? null : zone);
+    }
+
+    private static string Scalar(string value) => PlainScalar().IsMatch(value) ? value : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+    private static partial Regex PlainScalar();
+}
