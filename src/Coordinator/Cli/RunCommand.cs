@@ -71,7 +71,15 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             reporter.Write(report, output);
             if (settings.HtmlPath is { } html)
             {
-                await File.WriteAllTextAsync(html, HtmlMatrix.Render(report), CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await File.WriteAllTextAsync(html, HtmlMatrix.Render(report), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The checks' verdict stands; the missing page is the operator's to notice on stderr.
+                    await error.WriteLineAsync($"conn-check: cannot write --html {html}: {ex.Message}").ConfigureAwait(false);
+                }
             }
 
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);

@@ -87,7 +87,8 @@ public sealed class GeneratedConfig(string? fromZone = null)
             }
         }
 
-        var serializer = new SerializerBuilder().Build();
+        // Quote strings that would read back as numbers or booleans (a vhost "1", a user "yes").
+        var serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
         if (zones.Count == 0)
         {
             yaml.Append(serializer.Serialize(checks));

@@ -167,14 +167,23 @@ public sealed class GenerateConfigTests
     {
         using var dir = new TempConfig("");
         var envFile = Path.Combine(dir.Directory, ".env");
-        await File.WriteAllTextAsync(envFile, "# app settings\nexport DATABASE_URL='mysql://orders:My-pw@mysql.prod.internal:3307/orders'\n\nREDIS_URL=redis://cache.prod.internal:6379\n");
+        await File.WriteAllTextAsync(envFile, "# app settings\nexport DATABASE_URL='mysql://orders:My-pw@mysql.prod.internal:3307/orders'\n\nREDIS_URL=redis://cache.prod.internal:6379\nAMQP_URL=\"amqp://007:Mq-pw@rabbit.prod.internal/true\"\n");
 
         var generated = await Generated.RunAsync(new Dictionary<string, string> { ["MEMCACHED_SERVERS"] = "ignored.example:11211" }, "env", "--env-file", envFile);
 
-        generated.AssertNoSecrets("My-pw");
+        generated.AssertNoSecrets("My-pw", "Mq-pw");
         Assert.Equal(
-            ["mysql mysql.prod.internal:3307 user=orders password=${DATABASE_PASSWORD} database=orders", "redis cache.prod.internal:6379 user= password= database="],
+            [
+                "mysql mysql.prod.internal:3307 user=orders password=${DATABASE_PASSWORD} database=orders",
+                "redis cache.prod.internal:6379 user= password= database=",
+                "amqp rabbit.prod.internal:5672 user=007 password=${AMQP_PASSWORD} database=",
+            ],
             generated.Checks.Select(Summary));
+
+        // Strings that YAML would read as a number or a boolean are quoted.
+        Assert.Contains("username: \"007\"", generated.Run.Stdout);
+        Assert.Contains("vhost: \"true\"", generated.Run.Stdout);
+        await AssertValidatesAsync(generated, 3, " from zones local");
     }
 
     [Theory]

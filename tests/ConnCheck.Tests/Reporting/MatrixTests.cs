@@ -69,6 +69,18 @@ public sealed class MatrixTests(ReportFixture fixture) : IClassFixture<ReportFix
     }
 
     [Fact]
+    public async Task An_html_file_that_cannot_be_written_is_reported_on_stderr_and_the_verdict_stands()
+    {
+        using var config = new TempConfig($"- {{ type: tcp, host: 127.0.0.1, port: {Loopback.ClosedPort()} }}\n");
+
+        var run = await ProcessRunner.ConnCheckAsync(config.Path, "--html", Path.Combine(config.Directory, "no-such-dir", "m.html"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("CONN-CHECK CRITICAL: 1 of 1 checks failed |", run.StatusLine);
+        Assert.Contains("conn-check: cannot write --html ", run.Stderr);
+    }
+
+    [Fact]
     public async Task Html_matrix_is_a_self_contained_page_that_renders_in_headless_chromium()
     {
         using var config = new TempConfig(fixture.Yaml);
