@@ -2,7 +2,8 @@
 # Installs the Debian packages (and npm packages) the tests need. Idempotent: installs only what is missing.
 set -euo pipefail
 packages=(iproute2 iptables nftables openssl procps psmisc python3 ca-certificates
-  postgresql redis-server memcached rabbitmq-server mariadb-server wine64 npm python3-aiosmtpd)
+  postgresql redis-server memcached rabbitmq-server mariadb-server wine64 npm python3-aiosmtpd
+  chromium)
 missing=()
 for p in "${packages[@]}"; do
   # A nodejs from elsewhere may ship npm itself (and conflict with Debian's npm package).

@@ -27,6 +27,8 @@ public static class CommandLine
         var tlsCerts = new Option<string?>("--tls-certs-path") { HelpName = "DIR", Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
         var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "nagios" };
         format.AcceptOnlyFromAmong("nagios", "json", "junit");
+        var matrix = new Option<bool>("--matrix") { Description = "After the report, a zone x destination matrix (OK/FAIL/BLOCKED/WARN/UNKNOWN); nagios format only" };
+        var html = new Option<string?>("--html") { HelpName = "FILE", Description = "Also write the zone x destination matrix as a self-contained HTML page" };
         var seeds = new Option<string[]>("--seed") { HelpName = "HOST:PORT", Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
         var agents = new Option<string[]>("--agent") { HelpName = "ZONE=HOST:PORT", Description = "A static agent ZONE=HOST:PORT, bypassing discovery (repeatable)" };
         var local = new Option<bool>("--local") { Description = "Run every zone's checks in this process (zones are simulated)" };
@@ -38,7 +40,7 @@ public static class CommandLine
         var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
         {
             config, patterns, validate, dryRun, includeTags, excludeTags, connectTimeout, maxTimeout, unbuffered, verbose,
-            duration, tracebacks, tlsCerts, format, seeds, agents, local, hocon, bind, publicHostname, concurrency,
+            duration, tracebacks, tlsCerts, format, seeds, agents, local, hocon, bind, publicHostname, concurrency, matrix, html,
         };
 
         root.Validators.Add(result =>
@@ -50,6 +52,11 @@ public static class CommandLine
                 {
                     result.AddError($"unknown option '{pattern}'");
                 }
+            }
+
+            if (result.GetValue(matrix) && result.GetValue(format) is "json" or "junit")
+            {
+                result.AddError("--matrix goes after the nagios report; with --format json or junit use --html FILE");
             }
 
             if (result.GetValue(includeTags) is not null && result.GetValue(excludeTags) is not null)
@@ -76,6 +83,8 @@ public static class CommandLine
                 Tracebacks = parse.GetValue(tracebacks),
                 TlsCertsPath = parse.GetValue(tlsCerts),
                 Format = parse.GetValue(format) ?? "nagios",
+                Matrix = parse.GetValue(matrix),
+                HtmlPath = parse.GetValue(html),
                 Seeds = (parse.GetValue(seeds) ?? []).Concat(SplitList(Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS"))).ToArray(),
                 Agents = parse.GetValue(agents) ?? [],
                 Local = parse.GetValue(local),
@@ -90,6 +99,7 @@ public static class CommandLine
         root.Subcommands.Add(BuildAgentsCommand(output, error));
         root.Subcommands.Add(FirewallCommandLine.BuildExport(output, error));
         root.Subcommands.Add(FirewallCommandLine.BuildConvert(output, error));
+        root.Subcommands.Add(ConfigCommand.Build(output, error));
         return root;
     }
 

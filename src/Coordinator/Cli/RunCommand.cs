@@ -58,14 +58,30 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 Tls = TlsSettings.FromDirectory(settings.TlsCertsPath),
             });
             var reporter = CreateReporter();
-            Action<CheckResult>? live = settings.Unbuffered ? r => reporter.WriteLive(r, output) : null;
+
+            // A structured document is written whole at the end: -U would break it, so it only streams nagios.
+            var streams = settings.Unbuffered && reporter is NagiosReporter;
+            Action<CheckResult>? live = streams ? r => reporter.WriteLive(r, output) : null;
             var results = await new RunExecutor(runner, agents.Dispatcher(defaultTimeout))
                 .ExecuteAsync(plan, maxTimeout is { } max ? Remaining(max) : null, maxTimeout, live, cancellationToken)
                 .ConfigureAwait(false);
 
             phases.Mark("checks finished");
-            var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)));
+            var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)), config.Checks, agents.Live);
             reporter.Write(report, output);
+            if (settings.HtmlPath is { } html)
+            {
+                try
+                {
+                    await File.WriteAllTextAsync(html, HtmlMatrix.Render(report), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The checks' verdict stands; the missing page is the operator's to notice on stderr.
+                    await error.WriteLineAsync($"conn-check: cannot write --html {html}: {ex.Message}").ConfigureAwait(false);
+                }
+            }
+
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             phases.Mark("report written");
             return report.ExitCode;
@@ -184,7 +200,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
     private IReporter CreateReporter() => settings.Format switch
     {
-        _ => new NagiosReporter(new ReportOptions(settings.Verbose, settings.Durations), settings.Unbuffered),
+        "json" => new JsonReporter(),
+        "junit" => new JunitReporter(),
+        _ => new NagiosReporter(new ReportOptions(settings.Verbose, settings.Durations, settings.Matrix), settings.Unbuffered),
     };
 
     private static string ValidationSummary(ConnCheckConfig config)

@@ -17,6 +17,8 @@ public sealed record RunSettings
     public bool Tracebacks { get; init; }
     public string? TlsCertsPath { get; init; }
     public string Format { get; init; } = "nagios";
+    public bool Matrix { get; init; }
+    public string? HtmlPath { get; init; }
     public IReadOnlyList<string> Seeds { get; init; } = [];
     public IReadOnlyList<string> Agents { get; init; } = [];
     public bool Local { get; init; }

@@ -2,7 +2,7 @@ using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Reporting;
 
-public sealed record ReportOptions(bool Verbose = false, bool Durations = false);
+public sealed record ReportOptions(bool Verbose = false, bool Durations = false, bool Matrix = false);
 
 /// <summary>One output format. Every format takes the same finished report.</summary>
 public interface IReporter

@@ -7,7 +7,9 @@ namespace ConnCheck.Coordinator.Reporting;
 
 /// <summary>
 /// The Nagios plugin format of DESIGN.md §5: a status line with run perfdata, then one line per
-/// result, worst first. With -U the result lines stream as they finish and the status line comes last.
+/// result, worst first, then (with --matrix) the zone matrix, then per-result perfdata after a '|' as the
+/// plugin guidelines lay out multi-line output. With -U the result lines stream as they finish and the
+/// status line comes last, without per-result perfdata.
 /// </summary>
 public sealed class NagiosReporter(ReportOptions options, bool unbuffered = false) : IReporter
 {
@@ -22,6 +24,20 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
         foreach (var result in report.Ordered.Where(r => r.Status != CheckStatus.Skipped || options.Verbose))
         {
             WriteResult(result, output);
+        }
+
+        if (options.Matrix)
+        {
+            output.WriteLine();
+            TextMatrix.Write(ZoneMatrix.Build(report), output);
+        }
+
+        // Nagios takes everything after the first '|' below the status line as more perfdata, to the end.
+        var separator = "| ";
+        foreach (var result in report.Ordered.Where(Perfdata.Has))
+        {
+            output.WriteLine(separator + Perfdata.For(result, report.CheckOf(result)));
+            separator = "";
         }
     }
 

@@ -1,3 +1,4 @@
+using ConnCheck.Coordinator.Running;
 using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Reporting;
@@ -11,9 +12,26 @@ public enum RunStatus
     Unknown = 3,
 }
 
-/// <summary>Every result of a run, and what the run as a whole amounts to.</summary>
-public sealed record RunReport(IReadOnlyList<CheckResult> Results, TimeSpan Elapsed, DateTimeOffset StartedAt, bool ZonesSimulated = false)
+/// <summary>
+/// Every result of a run, and what the run as a whole amounts to. <see cref="Checks"/> (the checks
+/// as configured, for thresholds and reachable:) and <see cref="Agents"/> (live agents by zone) are
+/// empty when the caller does not know them.
+/// </summary>
+public sealed record RunReport(
+    IReadOnlyList<CheckResult> Results,
+    TimeSpan Elapsed,
+    DateTimeOffset StartedAt,
+    bool ZonesSimulated = false,
+    IReadOnlyList<CheckSpec>? Checks = null,
+    IReadOnlyDictionary<string, IReadOnlyList<AgentInfo>>? Agents = null)
 {
+    private readonly Dictionary<int, CheckSpec> byId = (Checks ?? []).DistinctBy(c => c.Id).ToDictionary(c => c.Id);
+
+    /// <summary>The configured check a result came from, if known.</summary>
+    public CheckSpec? CheckOf(CheckResult result) => byId.GetValueOrDefault(result.CheckId);
+
+    public IReadOnlyDictionary<string, IReadOnlyList<AgentInfo>> LiveAgents => Agents ?? new Dictionary<string, IReadOnlyList<AgentInfo>>();
+
     public IEnumerable<CheckResult> Ran => Results.Where(r => r.Status != CheckStatus.Skipped);
 
     public int Count(CheckStatus status) => Results.Count(r => r.Status == status);

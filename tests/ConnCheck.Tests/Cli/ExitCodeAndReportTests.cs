@@ -246,11 +246,17 @@ public sealed class ExitCodeAndReportTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var raw = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(5, raw.Length);
+
+        // Status line, two results with a sub-check each, then the per-result perfdata opened by one '|'.
+        Assert.Equal(7, raw.Length);
         Assert.Equal(1, raw[0].Count(c => c == '|'));
-        Assert.All(raw[1..], l => Assert.DoesNotContain('|', l));
+        Assert.All(raw[1..5], l => Assert.DoesNotContain('|', l));
+        Assert.StartsWith("| '", raw[5]);
+        Assert.Equal(1, raw[5].Count(c => c == '|'));
+        Assert.DoesNotContain('|', raw[6]);
         Assert.All(raw, l => Assert.DoesNotContain('\r', l));
         Assert.Contains(raw, l => l.StartsWith("pipe / in name second line and a tab OK (", StringComparison.Ordinal));
         Assert.Contains(raw, l => l.StartsWith("/// OK (", StringComparison.Ordinal));
+        Assert.Contains(run.Perfdata, p => p.StartsWith("'___'=", StringComparison.Ordinal));
     }
 }

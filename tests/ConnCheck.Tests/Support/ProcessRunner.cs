@@ -5,7 +5,13 @@ namespace ConnCheck.Tests.Support;
 
 public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
 {
-    public string[] Lines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>Non-empty stdout lines up to the per-result perfdata section (which starts with a line "| ...").</summary>
+    public string[] Lines => AllLines.TakeWhile((l, i) => i == 0 || !l.StartsWith("| ", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>The per-result perfdata items after the "| " that opens the section, one per line.</summary>
+    public string[] Perfdata => AllLines.Skip(1).SkipWhile(l => !l.StartsWith("| ", StringComparison.Ordinal)).Select(l => l.StartsWith("| ", StringComparison.Ordinal) ? l[2..] : l).ToArray();
+
+    public string[] AllLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public string StatusLine => Lines.FirstOrDefault() ?? "";
 

@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Text.Json;
+using ConnCheck.Coordinator.Generate;
+
+namespace ConnCheck.Coordinator.Cli;
+
+/// <summary>
+/// conn-check config django|juju|env: writes a conn-check config generated from an app's settings or the
+/// deploy tool's status. The YAML goes to stdout (or -o FILE); which environment variables must hold the
+/// secrets, and what was left out, go to stderr. Unusable input exits 3.
+/// </summary>
+public static class ConfigCommand
+{
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var command = new Command("config", "Generate a config from a Django app's settings, juju status, or 12-factor URLs in the environment");
+        command.Subcommands.Add(Django(output, error));
+        command.Subcommands.Add(Juju(output, error));
+        command.Subcommands.Add(Env(output, error));
+        return command;
+    }
+
+    private static Option<string?> OutputOption() => new("--output", "-o") { HelpName = "FILE", Description = "Write the config to FILE instead of stdout" };
+
+    private static Option<string?> FromOption() => new("--from") { HelpName = "ZONE", Description = "Run every generated check from this source zone" };
+
+    private static Command Django(TextWriter output, TextWriter error)
+    {
+        var settings = new Argument<string>("SETTINGS.json") { Description = "The Django settings as JSON (see the README for the one-line manage.py command)" };
+        var from = FromOption();
+        var file = OutputOption();
+        var statsdSend = new Option<string?>("--statsd-send") { HelpName = "TEXT", Description = $"What the statsd udp check sends (default {DjangoSettings.DefaultStatsdSend})" };
+        var statsdExpect = new Option<string?>("--statsd-expect") { HelpName = "TEXT", Description = "What the statsd udp check expects back (default: any reply)" };
+        var command = new Command("django", "Checks from Django settings: DATABASES, CACHES, Celery broker, OOPS publishers, statsd, EMAIL_HOST")
+        {
+            settings, from, file, statsdSend, statsdExpect,
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(settings)!;
+            return Run("django", path, parse.GetValue(from), parse.GetValue(file), output, error, config =>
+                new DjangoSettings(ReadJson(path), config)
+                {
+                    StatsdSend = parse.GetValue(statsdSend) ?? DjangoSettings.DefaultStatsdSend,
+                    StatsdExpect = parse.GetValue(statsdExpect) ?? "",
+                }.Generate());
+        });
+        return command;
+    }
+
+    private static Command Juju(TextWriter output, TextWriter error)
+    {
+        var status = new Argument<string>("STATUS.json") { Description = "Output of 'juju status --format=json'" };
+        var file = OutputOption();
+        var command = new Command("juju", "Checks from juju status: zones from availability zones, one check per relation from requirer zone to provider unit")
+        {
+            status, file,
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(status)!;
+            return Run("juju", path, null, parse.GetValue(file), output, error, config => new JujuStatus(ReadJson(path), config).Generate());
+        });
+        return command;
+    }
+
+    private static Command Env(TextWriter output, TextWriter error)
+    {
+        var from = FromOption();
+        var file = OutputOption();
+        var envFile = new Option<string?>("--env-file") { HelpName = "FILE", Description = "Read KEY=VALUE lines from FILE instead of this process's environment" };
+        var command = new Command("env", $"Checks from 12-factor URLs: {string.Join(", ", EnvUrls.Variables)}") { from, file, envFile };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(envFile);
+            var source = path is null ? "env" : $"env --env-file {path}";
+            return Run(source, null, parse.GetValue(from), parse.GetValue(file), output, error, config =>
+            {
+                Func<string, string?> lookup = path is null ? Environment.GetEnvironmentVariable : ReadEnvFile(path).GetValueOrDefault;
+                new EnvUrls(lookup, config).Generate();
+            });
+        });
+        return command;
+    }
+
+    private static int Run(string kind, string? input, string? from, string? outputFile, TextWriter output, TextWriter error, Action<GeneratedConfig> generate)
+    {
+        var name = input is null ? kind : $"{kind} {Path.GetFileName(input)}";
+        var config = new GeneratedConfig(from);
+        try
+        {
+            generate(config);
+        }
+        catch (Exception ex) when (ex is GenerateException or JsonException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"conn-check config {kind}: {ex.Message}");
+            return CommandLine.UsageError;
+        }
+
+        foreach (var note in config.Notes)
+        {
+            error.WriteLine($"note: {note}");
+        }
+
+        if (config.Checks.Count == 0)
+        {
+            error.WriteLine($"conn-check config {kind}: found no checks to generate");
+            return CommandLine.UsageError;
+        }
+
+        var yaml = config.ToYaml(name);
+        if (outputFile is null)
+        {
+            output.Write(yaml);
+        }
+        else
+        {
+            File.WriteAllText(outputFile, yaml);
+        }
+
+        var variables = config.Variables.ToList();
+        error.WriteLine($"conn-check config {kind}: {config.Checks.Count} check(s){(outputFile is null ? "" : " written to " + outputFile)}");
+        if (variables.Count > 0)
+        {
+            error.WriteLine("Set these environment variables wherever conn-check runs (the config refers to them as ${NAME}):");
+            var width = variables.Max(v => v.Variable.Length);
+            foreach (var variable in variables)
+            {
+                error.WriteLine($"  {variable.Variable.PadRight(width)}  {variable.Meaning}");
+            }
+        }
+
+        return 0;
+    }
+
+    private static JsonElement ReadJson(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new GenerateException($"{path}: no such file");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            // The parser's message names the position only, never the content.
+            throw new GenerateException($"{path}: not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
+        }
+    }
+
+    /// <summary>KEY=VALUE lines as .env files write them: comments, blank lines, 'export ' and matching quotes allowed.</summary>
+    private static Dictionary<string, string> ReadEnvFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new GenerateException($"{path}: no such file");
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in File.ReadAllLines(path))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (line.StartsWith("export ", StringComparison.Ordinal))
+            {
+                line = line[7..].TrimStart();
+            }
+
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                continue;
+            }
+
+            var value = line[(equals + 1)..].Trim();
+            if (value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0])
+            {
+                value = value[1..^1];
+            }
+
+            values[line[..equals].Trim()] = value;
+        }
+
+        return values;
+    }
+}
