@@ -38,7 +38,8 @@ public sealed record YamlMapping(IReadOnlyList<KeyValuePair<YamlScalar, YamlNode
 public static class YamlTree
 {
     public const int MaxDepth = 64;
-    public const int MaxExpandedNodes = 100_000;
+    // Bounds alias expansion; a generated config of 10,000+ checks with a few fields each must still fit.
+    public const int MaxExpandedNodes = 1_000_000;
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
     public static YamlNode? Load(byte[] bytes, string file)
