@@ -32,7 +32,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             var cluster = Akka.Cluster.Cluster.Get(system);
             var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions
             {
-                MaxConcurrency = system.Settings.Config.GetInt("conn-check.agent.max-concurrency", 256),
+                MaxConcurrency = system.Settings.Config.GetInt("conn-check.agent.max-concurrency", 1024),
                 Allowlist = allowlist,
             });
             var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);

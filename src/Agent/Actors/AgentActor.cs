@@ -14,12 +14,14 @@ public sealed record AgentIdentity(string Name, string Zone, string Host);
 /// Receives batches from coordinators, runs them with the same engine as local runs and streams
 /// each result back as it finishes. A coordinator that goes away has its batches cancelled.
 /// </summary>
-public sealed class AgentActor : ReceiveActor
+public sealed class AgentActor : ReceiveActor, IWithTimers
 {
     private readonly AgentIdentity identity;
     private readonly CheckRunner runner;
     private readonly int maxBatchChecks;
     private readonly ILoggingAdapter log = Context.GetLogger();
+    private const int MaxResultsPerMessage = 200;
+    private static readonly TimeSpan ResultsDelay = TimeSpan.FromMilliseconds(5);
     private readonly Dictionary<string, RunningBatch> running = new(StringComparer.Ordinal);
 
     public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks)
@@ -35,7 +37,23 @@ public sealed class AgentActor : ReceiveActor
             if (running.TryGetValue(r.RunId, out var batch))
             {
                 batch.Count(r.Result.Status);
-                batch.Requester.Tell(new CheckCompleted(r.RunId, r.Result));
+                batch.Unsent.Add(r.Result);
+                if (batch.Unsent.Count >= MaxResultsPerMessage)
+                {
+                    Send(batch);
+                }
+                else if (!batch.SendScheduled)
+                {
+                    batch.SendScheduled = true;
+                    Timers.StartSingleTimer($"send-{r.RunId}", new SendResults(r.RunId), ResultsDelay);
+                }
+            }
+        });
+        Receive<SendResults>(s =>
+        {
+            if (running.TryGetValue(s.RunId, out var batch))
+            {
+                Send(batch);
             }
         });
         Receive<BatchFinished>(Finish);
@@ -48,6 +66,8 @@ public sealed class AgentActor : ReceiveActor
             }
         });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks) =>
         Akka.Actor.Props.Create(() => new AgentActor(identity, runner, maxBatchChecks));
@@ -98,6 +118,7 @@ public sealed class AgentActor : ReceiveActor
             return;
         }
 
+        Send(batch);
         batch.Requester.Tell(new BatchCompleted(finished.RunId, batch.Reported));
         var other = batch.Reported - batch.Ok - batch.Failed;
         var error = finished.Error is null ? "" : $" (error: {finished.Error})";
@@ -119,6 +140,19 @@ public sealed class AgentActor : ReceiveActor
         }
     }
 
+    // Results are streamed, but those finishing within a few milliseconds travel together.
+    private static void Send(RunningBatch batch)
+    {
+        batch.SendScheduled = false;
+        if (batch.Unsent.Count == 0)
+        {
+            return;
+        }
+
+        batch.Requester.Tell(batch.Unsent.Count == 1 ? new CheckCompleted(batch.RunId, batch.Unsent[0]) : new CheckResults(batch.RunId, batch.Unsent.ToArray()));
+        batch.Unsent.Clear();
+    }
+
     private static string? VersionProblem(int version) =>
         version == ProtocolVersion.Current ? null : $"protocol version {version} is not supported (this agent speaks version {ProtocolVersion.Current})";
 
@@ -138,6 +172,10 @@ public sealed class AgentActor : ReceiveActor
         public int Ok { get; private set; }
         public int Failed { get; private set; }
 
+        public List<CheckResult> Unsent { get; } = [];
+
+        public bool SendScheduled { get; set; }
+
         public void Count(CheckStatus status)
         {
             Reported++;
@@ -147,6 +185,8 @@ public sealed class AgentActor : ReceiveActor
     }
 
     private sealed record ResultReady(string RunId, CheckResult Result) : INoSerializationVerificationNeeded;
+
+    private sealed record SendResults(string RunId) : INoSerializationVerificationNeeded;
 
     private sealed record BatchFinished(string RunId, string? Error) : INoSerializationVerificationNeeded;
 }

@@ -6,7 +6,7 @@ namespace ConnCheck.Checks.Engine;
 public sealed record RunnerOptions
 {
     /// <summary>How many checks may be in flight at once.</summary>
-    public int MaxConcurrency { get; init; } = 256;
+    public int MaxConcurrency { get; init; } = 1024;
 
     /// <summary>Timeout of a check that sets none (--connect-timeout).</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -41,22 +41,20 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
     /// </summary>
     public async Task RunAsync(IEnumerable<CheckSpec> specs, Vantage vantage, Func<CheckResult, ValueTask> onResult, CancellationToken cancellationToken)
     {
-        using var slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrency));
-        var running = specs.Select(async spec =>
+        using var slots = new SemaphoreSlim(EffectiveConcurrency);
+        var running = new List<Task>();
+        try
         {
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            CheckResult result;
-            try
+            // Checks start in order as slots free up: no task per check waits on the semaphore.
+            foreach (var spec in specs)
             {
-                result = await RunOneAsync(spec, vantage, cancellationToken).ConfigureAwait(false);
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                running.Add(RunInSlotAsync(spec, vantage, onResult, slots, cancellationToken));
             }
-            finally
-            {
-                slots.Release();
-            }
-
-            await onResult(result).ConfigureAwait(false);
-        }).ToList();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
 
         try
         {
@@ -67,6 +65,27 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         }
     }
 
+    /// <summary>
+    /// Checks in flight at once: the configured limit, but never more than the file descriptors
+    /// this process may open allow (<see cref="FileLimits.CheckBudget"/>).
+    /// </summary>
+    public int EffectiveConcurrency { get; } = Math.Clamp(options.MaxConcurrency, 1, FileLimits.CheckBudget());
+
+    private async Task RunInSlotAsync(CheckSpec spec, Vantage vantage, Func<CheckResult, ValueTask> onResult, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        CheckResult result;
+        try
+        {
+            result = await RunOneAsync(spec, vantage, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        await onResult(result).ConfigureAwait(false);
+    }
+
     /// <summary>Runs one check to its result; throws only when <paramref name="cancellationToken"/> fires.</summary>
     public async Task<CheckResult> RunOneAsync(CheckSpec spec, Vantage vantage, CancellationToken cancellationToken)
     {
@@ -74,7 +93,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         var fields = new CheckFields(spec.Fields);
         var timeout = spec.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.DefaultTimeout;
         var context = new CheckContext(timeout, options.Tls) { Allowlist = options.Allowlist };
-        var watch = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
@@ -87,7 +106,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             : Reachability.ProbeAsync(spec.Destination, fields, timeoutSource.Token);
 
         CheckOutcome outcome;
-        var finished = await Task.WhenAny(work, Task.Delay(timeout + AbandonGrace, cancellationToken)).ConfigureAwait(false);
+        var finished = work.IsCompleted ? work : await Task.WhenAny(work, AbandonAfterGraceAsync(timeoutSource.Token, cancellationToken)).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (finished == work)
         {
@@ -96,7 +115,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         else
         {
             _ = work.ContinueWith(static t => t.Exception, TaskScheduler.Default);
-            outcome = new CheckOutcome([new SubCheckResult(type.Name, false, watch.Elapsed.TotalMilliseconds, Failures.Words(TransportFailure.TimedOut))]);
+            outcome = new CheckOutcome([new SubCheckResult(type.Name, false, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Failures.Words(TransportFailure.TimedOut))]);
         }
 
         if (timeoutSource.IsCancellationRequested)
@@ -114,7 +133,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             Status = outcome.Passed ? CheckStatus.Ok : CheckStatus.Failed,
             // A passing reachable: false check still says how the path failed.
             Reason = Redaction.Apply(outcome.Reason ?? (spec.Reachable ? null : outcome.Steps[0].Message), secrets),
-            DurationMs = watch.Elapsed.TotalMilliseconds,
+            DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Zone = vantage.Zone,
             Agent = vantage.Agent,
             SubChecks = outcome.Steps.Select(s => s with { Message = Redaction.Apply(s.Message, secrets) }).ToArray(),
@@ -133,6 +152,20 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         catch (OperationCanceledException)
         {
             return $"refused by agent allowlist: could not resolve {destination.Host} in time to check it";
+        }
+    }
+
+    // Starts the abandon timer only once the check's timeout (or the run's end) has fired, so a
+    // check that finishes in time costs no timer beyond its own timeout.
+    private static async Task AbandonAfterGraceAsync(CancellationToken timedOut, CancellationToken runEnded)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, timedOut).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!runEnded.IsCancellationRequested)
+        {
+            await Task.Delay(AbandonGrace, runEnded).ConfigureAwait(false);
         }
     }
 

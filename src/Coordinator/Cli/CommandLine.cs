@@ -35,7 +35,7 @@ public static class CommandLine
         var hocon = new Option<string?>("--hocon") { HelpName = "FILE", Description = "Extra HOCON file (TLS, ports)" };
         var bind = new Option<string?>("--bind") { HelpName = "HOST[:PORT]", Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
         var publicHostname = new Option<string?>("--public-hostname") { HelpName = "HOST", Description = "Host name agents use to answer the coordinator" };
-        var concurrency = Number<int>("--concurrency", "Checks in flight at once in this process (default 256)", v => v >= 1, "a whole number, 1 or more");
+        var concurrency = Number<int>("--concurrency", "Checks in flight at once in this process (default 1024)", v => v >= 1, "a whole number, 1 or more");
 
         var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
         {
@@ -91,7 +91,7 @@ public static class CommandLine
                 HoconFile = parse.GetValue(hocon),
                 Bind = parse.GetValue(bind),
                 PublicHostname = parse.GetValue(publicHostname),
-                Concurrency = parse.GetValue(concurrency) ?? 256,
+                Concurrency = parse.GetValue(concurrency) ?? 1024,
             };
             return await new RunCommand(settings, output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });

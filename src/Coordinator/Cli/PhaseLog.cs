@@ -7,6 +7,7 @@ public sealed class PhaseLog(TextWriter error, bool enabled)
 {
     private readonly Stopwatch watch = Stopwatch.StartNew();
     private TimeSpan last;
+    private TimeSpan lastCpu;
 
     public static PhaseLog FromEnvironment(TextWriter error) =>
         new(error, Environment.GetEnvironmentVariable("CONN_CHECK_TIMINGS") is "1" or "true");
@@ -19,7 +20,11 @@ public sealed class PhaseLog(TextWriter error, bool enabled)
         }
 
         var now = watch.Elapsed;
-        error.WriteLine($"conn-check: timing: {phase,-22} +{(now - last).TotalMilliseconds,7:0.0} ms  (at {now.TotalMilliseconds:0.0} ms, process {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:0} ms)");
+        using var self = Process.GetCurrentProcess();
+        // CPU time tells the work apart from waiting for a core on a loaded machine.
+        var cpu = self.TotalProcessorTime;
+        error.WriteLine($"conn-check: timing: {phase,-22} +{(now - last).TotalMilliseconds,7:0.0} ms  (at {now.TotalMilliseconds:0.0} ms, process {(DateTime.Now - self.StartTime).TotalMilliseconds:0} ms, cpu +{(cpu - lastCpu).TotalMilliseconds:0} ms)");
         last = now;
+        lastCpu = cpu;
     }
 }

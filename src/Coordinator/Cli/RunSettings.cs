@@ -25,5 +25,5 @@ public sealed record RunSettings
     public string? HoconFile { get; init; }
     public string? Bind { get; init; }
     public string? PublicHostname { get; init; }
-    public int Concurrency { get; init; } = 256;
+    public int Concurrency { get; init; } = 1024;
 }

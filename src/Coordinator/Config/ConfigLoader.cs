@@ -53,6 +53,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
     private sealed class Reader(CheckRegistry registry, EnvInterpolation environment, string file)
     {
         private readonly List<ConfigError> errors = [];
+        private readonly Dictionary<ICheckType, Dictionary<string, FieldSpec>> acceptedByType = [];
 
         public ConnCheckConfig Read(YamlNode? root)
         {
@@ -265,7 +266,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 return null;
             }
 
-            var accepted = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
+            var accepted = AcceptedFields(type);
             var entries = mapping.Entries.ToList();
             if (defaults is not null)
             {
@@ -375,6 +376,17 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             };
         }
 
+        private Dictionary<string, FieldSpec> AcceptedFields(ICheckType type)
+        {
+            if (!acceptedByType.TryGetValue(type, out var accepted))
+            {
+                accepted = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
+                acceptedByType[type] = accepted;
+            }
+
+            return accepted;
+        }
+
         private JsonElement? Convert(YamlNode node, FieldSpec field)
         {
             if (node is YamlScalar { IsNull: true })
@@ -385,23 +397,23 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             switch (field.Kind)
             {
                 case FieldKind.String:
-                    return ToText(node, field.Name) is { } text ? JsonSerializer.SerializeToElement(text) : null;
+                    return ToText(node, field.Name) is { } text ? JsonValues.Of(text) : null;
                 case FieldKind.Host:
-                    return ToHost(node, field.Name) is { } host ? JsonSerializer.SerializeToElement(host) : null;
+                    return ToHost(node, field.Name) is { } host ? JsonValues.Of(host) : null;
                 case FieldKind.Integer:
-                    return ToInteger(node, field.Name) is { } integer ? JsonSerializer.SerializeToElement(integer) : null;
+                    return ToInteger(node, field.Name) is { } integer ? JsonValues.Of(integer) : null;
                 case FieldKind.Port:
-                    return ToInteger(node, field.Name, 1, 65535) is { } port ? JsonSerializer.SerializeToElement(port) : null;
+                    return ToInteger(node, field.Name, 1, 65535) is { } port ? JsonValues.Of(port) : null;
                 case FieldKind.Boolean:
-                    return ToBoolean(node, field.Name) is { } flag ? JsonSerializer.SerializeToElement(flag) : null;
+                    return ToBoolean(node, field.Name) is { } flag ? JsonValues.Of(flag) : null;
                 case FieldKind.Seconds:
-                    return ToPositiveNumber(node, field.Name) is { } number ? JsonSerializer.SerializeToElement(number) : null;
+                    return ToPositiveNumber(node, field.Name) is { } number ? JsonValues.Of(number) : null;
                 case FieldKind.Url:
-                    return ToUrl(node, field.Name) is { } url ? JsonSerializer.SerializeToElement(url) : null;
+                    return ToUrl(node, field.Name) is { } url ? JsonValues.Of(url) : null;
                 case FieldKind.StringList:
-                    return ToStringList(node, field.Name) is { } list ? JsonSerializer.SerializeToElement(list) : null;
+                    return ToStringList(node, field.Name) is { } list ? JsonValues.Of(list) : null;
                 case FieldKind.StringMap:
-                    return ToStringMap(node, field.Name) is { } map ? JsonSerializer.SerializeToElement(map) : null;
+                    return ToStringMap(node, field.Name) is { } map ? JsonValues.Of(map) : null;
                 case FieldKind.Credentials:
                     var pair = ToStringList(node, field.Name);
                     if (pair is not null && pair.Count != 2)
@@ -410,7 +422,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                         return null;
                     }
 
-                    return pair is null ? null : JsonSerializer.SerializeToElement(pair);
+                    return pair is null ? null : JsonValues.Of(pair);
                 default:
                     throw new InvalidOperationException($"unhandled field kind {field.Kind}");
             }

@@ -36,6 +36,16 @@ public sealed class AgentBatchActor : ReceiveActor
                 onResult(m.Result with { Zone = agent.Zone, Agent = agent.Name });
             }
         });
+        Receive<CheckResults>(m =>
+        {
+            if (pending.Contains(m.RunId))
+            {
+                foreach (var result in m.Results)
+                {
+                    onResult(result with { Zone = agent.Zone, Agent = agent.Name });
+                }
+            }
+        });
         Receive<BatchCompleted>(m =>
         {
             pending.Remove(m.RunId);

@@ -24,6 +24,15 @@ public sealed record RunBatch(int Version, string RunId, string Zone, IReadOnlyL
 /// <summary>Agent → coordinator: one check finished.</summary>
 public sealed record CheckCompleted(string RunId, CheckResult Result) : IProtocolMessage;
 
+/// <summary>
+/// Agent → coordinator: checks that finished within a few milliseconds of each other, sent as one
+/// message (one serialization and one remoting envelope instead of one per result).
+/// </summary>
+public sealed record CheckResults(string RunId, IReadOnlyList<CheckResult> Results) : IProtocolMessage
+{
+    public override string ToString() => $"CheckResults {{ RunId = {RunId}, Results = {Results.Count} }}";
+}
+
 /// <summary>Agent → coordinator: every check of the batch has been reported.</summary>
 public sealed record BatchCompleted(string RunId, int Reported) : IProtocolMessage;
 

@@ -22,6 +22,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         [typeof(HelloReply)] = "hello-reply",
         [typeof(RunBatch)] = "run-batch",
         [typeof(CheckCompleted)] = "check-completed",
+        [typeof(CheckResults)] = "check-results",
         [typeof(BatchCompleted)] = "batch-completed",
         [typeof(BatchRejected)] = "batch-rejected",
         [typeof(CancelBatch)] = "cancel-batch",

@@ -38,6 +38,7 @@ public sealed class ProtocolSerializerTests() : TestKit(AgentActorTests.TestConf
 
         var batch = RoundTrip(new RunBatch(ProtocolVersion.Current, "r1", "web", [check], 10), "run-batch");
         var completed = RoundTrip(new CheckCompleted("r1", result), "check-completed");
+        var several = RoundTrip(new CheckResults("r1", [result, result with { CheckId = 8 }]), "check-results");
         RoundTrip(new Hello(1), "hello");
         RoundTrip(new HelloReply(1, "a", "web", "h"), "hello-reply");
         RoundTrip(new BatchCompleted("r1", 3), "batch-completed");
@@ -51,6 +52,8 @@ public sealed class ProtocolSerializerTests() : TestKit(AgentActorTests.TestConf
         Assert.Equal(CheckStatus.Warning, completed.Result.Status);
         Assert.Equal(result.CertificateNotAfter, completed.Result.CertificateNotAfter);
         Assert.Equal(result.SubChecks, completed.Result.SubChecks);
+        Assert.Equal([7, 8], several.Results.Select(r => r.CheckId));
+        Assert.Equal(result.SubChecks, several.Results[1].SubChecks);
     }
 
     [Fact]
