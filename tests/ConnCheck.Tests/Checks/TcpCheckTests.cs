@@ -24,7 +24,7 @@ public sealed class TcpCheckTests
         Assert.StartsWith("CONN-CHECK CRITICAL: 1 of 2 checks failed |", run.StatusLine);
         Assert.Equal($"tcp:127.0.0.1:{closed} FAILED - connection refused", run.Lines[1]);
         Assert.Equal($"tcp:127.0.0.1:{listener.Port} OK", run.Lines[2]);
-        Assert.True(listener.AcceptedCount >= 1, run.ToString());
+        Assert.True(await listener.AcceptedAsync(1) >= 1, run.ToString());
     }
 
     [Fact]

@@ -23,23 +23,8 @@ public sealed class AgentClusterFixture : IAsyncLifetime
         await WaitForMembersAsync(3, TimeSpan.FromSeconds(40));
     }
 
-    public async Task WaitForMembersAsync(int count, TimeSpan limit)
-    {
-        var until = DateTime.UtcNow + limit;
-        ProcessResult? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await ProcessRunner.ConnCheckAsync("agents", "--seed", Seed);
-            if (last.ExitCode == 0 && last.StatusLine.Contains($": {count} agent(s)", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"the cluster did not reach {count} agents within {limit}: {last}\n--- web-1\n{Web1.Process.Output}");
-    }
+    public Task WaitForMembersAsync(int count, TimeSpan limit) =>
+        ClusterPolling.WaitForAgentsAsync(() => ProcessRunner.ConnCheckAsync("agents", "--seed", Seed), count, limit, () => $"--- web-1\n{Web1.Process.Output}");
 
     public async Task DisposeAsync()
     {

@@ -49,21 +49,6 @@ public sealed class MembershipTests : IDisposable
 
     public void Dispose() => fastDowning.Dispose();
 
-    private static async Task WaitForAgentsAsync(string seed, int count)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(40);
-        ProcessResult? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await ProcessRunner.ConnCheckAsync("agents", "--seed", seed);
-            if (last.StatusLine.Contains($": {count} agent(s)", StringComparison.Ordinal) && last.ExitCode == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"expected {count} agents: {last}");
-    }
+    private static Task WaitForAgentsAsync(string seed, int count) =>
+        ClusterPolling.WaitForAgentsAsync(() => ProcessRunner.ConnCheckAsync("agents", "--seed", seed), count, TimeSpan.FromSeconds(40));
 }

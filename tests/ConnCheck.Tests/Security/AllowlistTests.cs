@@ -138,7 +138,7 @@ public sealed class AgentAllowlistProcessTests
             && l.EndsWith($"refused by agent allowlist: 127.0.0.1:{redirectTarget.Port} not in {rules}", StringComparison.Ordinal)), run.ToString());
         Assert.Equal(0, forbidden.AcceptedCount);
         Assert.Equal(0, redirectTarget.AcceptedCount);
-        Assert.Equal(1, allowed.AcceptedCount);
+        Assert.Equal(1, await allowed.AcceptedAsync(1));
         Assert.Contains($"allowlist: {rules}", agent.Process.Output, StringComparison.Ordinal);
     }
 

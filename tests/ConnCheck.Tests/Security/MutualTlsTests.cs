@@ -36,20 +36,11 @@ public sealed class SecureClusterFixture : IAsyncLifetime
         Sec1 = await AgentProcess.StartAsync("secure", "sec-1", extraArgs: ["--hocon", AgentHocon.Path]);
         Sec2 = await AgentProcess.StartAsync("secure", "sec-2", [Sec1.Address], ["--hocon", AgentHocon.Path]);
 
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(40);
-        ProcessResult? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await ProcessRunner.ConnCheckAsync("agents", "--seed", Seed, "--hocon", CoordinatorHocon.Path);
-            if (last.ExitCode == 0 && last.StatusLine.Contains(": 2 agent(s)", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"the TLS cluster did not reach 2 agents: {last}\n--- sec-1\n{Sec1.Process.Output}\n--- sec-2\n{Sec2.Process.Output}");
+        await ClusterPolling.WaitForAgentsAsync(
+            () => ProcessRunner.ConnCheckAsync("agents", "--seed", Seed, "--hocon", CoordinatorHocon.Path),
+            2,
+            TimeSpan.FromSeconds(40),
+            () => $"--- sec-1\n{Sec1.Process.Output}\n--- sec-2\n{Sec2.Process.Output}");
     }
 
     public async Task DisposeAsync()
@@ -83,7 +74,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"secure/sec-1 tcp:127.0.0.1:{open.Port} OK", run.Lines);
         Assert.Contains($"secure/sec-2 tcp:127.0.0.1:{open.Port} OK", run.Lines);
-        Assert.Equal(2, open.AcceptedCount);
+        Assert.Equal(2, await open.AcceptedAsync(2));
     }
 
     [Fact]
@@ -257,7 +248,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
         using var config = TcpConfig(open.Port);
         var good = await ProcessRunner.ConnCheckAsync(config.Path, "--seed", cluster.Seed, "--hocon", cluster.CoordinatorHocon.Path);
         Assert.True(good.ExitCode == 0, "the real coordinator after the rogue: " + good);
-        Assert.Equal(2, open.AcceptedCount);
+        Assert.Equal(2, await open.AcceptedAsync(2));
     }
 
     private static TempConfig TcpConfig(int port) => new($"""

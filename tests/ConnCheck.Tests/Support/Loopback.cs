@@ -35,6 +35,21 @@ public sealed class AcceptingListener : IDisposable
 
     public int AcceptedCount => Volatile.Read(ref acceptedCount);
 
+    /// <summary>
+    /// The accepted count once it reaches <paramref name="atLeast"/> (or after 2 s): a client's connect
+    /// completes in the kernel before this listener's accept loop has counted it.
+    /// </summary>
+    public async Task<int> AcceptedAsync(int atLeast)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (AcceptedCount < atLeast && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        return AcceptedCount;
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!stop.IsCancellationRequested)

@@ -91,24 +91,12 @@ public sealed class ZoneNetwork : IAsyncDisposable
         AgentProcess.StartAsync(zone, name, seeds, port: AgentPort, netns: NamespaceOf(name), host: AddressOf(name));
 
     /// <summary>Polls <c>conn-check agents</c> from the coordinator's namespace until every agent is listed and reachable.</summary>
-    public async Task WaitForAgentsAsync(int count, TimeSpan limit)
-    {
-        var until = DateTime.UtcNow + limit;
-        ProcessResult? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await ConnCheckAsync(TimeSpan.FromSeconds(60), "agents", "--seed", Seed);
-            if (last.ExitCode == 0 && last.StatusLine.Contains($": {count} agent(s)", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"the zones cluster did not reach {count} agents within {limit}: {last}\n" +
-            string.Join("\n", agents.Select(a => $"--- {a.Name}\n{a.Process.Output}")));
-    }
+    public Task WaitForAgentsAsync(int count, TimeSpan limit) =>
+        ClusterPolling.WaitForAgentsAsync(
+            () => ConnCheckAsync(TimeSpan.FromSeconds(60), "agents", "--seed", Seed),
+            count,
+            limit,
+            () => string.Join("\n", agents.Select(a => $"--- {a.Name}\n{a.Process.Output}")));
 
     /// <summary>Runs conn-check in the coordinator's namespace.</summary>
     public Task<ProcessResult> ConnCheckAsync(params string[] args) => ConnCheckAsync(TimeSpan.FromSeconds(120), args);
