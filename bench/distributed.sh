@@ -7,7 +7,6 @@
 # Usage: bash bench/distributed.sh [--no-build] [--checks N] [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 build=1 checks=1000 runs=5
 while [ $# -gt 0 ]; do
@@ -21,22 +20,9 @@ while [ $# -gt 0 ]; do
 done
 [ "$checks" -le 20000 ] && [ "$runs" -le 50 ] || { echo "refusing unbounded sizes" >&2; exit 2; }
 
-[ "$build" = 1 ] && dotnet build -c Release ConnCheck.Distributed.sln -nologo -clp:ErrorsOnly >/dev/null
-coordinator="$root/src/Coordinator/bin/Release/net10.0/conn-check.dll"
-agent="$root/src/Agent/bin/Release/net10.0/conn-check-agent.dll"
-
-work=$(mktemp -d /tmp/conncheck-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-python3 bench/lib/listeners.py "$work/ports" 10 900 &
-pids+=($!)
-for _ in $(seq 100); do [ -f "$work/ports" ] && break; sleep 0.1; done
-read -r -a ports < "$work/ports" || true  # no trailing newline
+source bench/lib/common.sh
+bench_setup "$build" bench
+start_listeners 10
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 web_port=$(free_port) batch_port=$(free_port)

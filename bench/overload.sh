@@ -6,7 +6,6 @@
 #   --tls   the same run with mutual TLS on every connection (certificates made with openssl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 build=1 checks=20000 tls=0
 while [ $# -gt 0 ]; do
@@ -21,22 +20,9 @@ done
 [ "$checks" -ge 4 ] && [ "$checks" -le 100000 ] || { echo "checks must be 4..100000" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-[ "$build" = 1 ] && dotnet build -c Release ConnCheck.Distributed.sln -nologo -clp:ErrorsOnly >/dev/null
-coordinator="$root/src/Coordinator/bin/Release/net10.0/conn-check.dll"
-agent="$root/src/Agent/bin/Release/net10.0/conn-check-agent.dll"
-
-work=$(mktemp -d /tmp/conncheck-overload.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-python3 bench/lib/listeners.py "$work/ports" 20 900 &
-pids+=($!)
-for _ in $(seq 100); do [ -f "$work/ports" ] && break; sleep 0.1; done
-read -r -a ports < "$work/ports" || true  # no trailing newline
+source bench/lib/common.sh
+bench_setup "$build" overload
+start_listeners 20
 
 hocon=()
 if [ "$tls" = 1 ]; then
@@ -88,7 +74,8 @@ status=0
 /usr/bin/time -v -o "$work/time.txt" dotnet "$coordinator" "$work/overload.yaml" --seed "$seed" "${hocon[@]}" --max-timeout 300 > "$work/out.txt" 2> "$work/err.txt" || status=$?
 end=$(date +%s%N)
 
-reported=$(($(wc -l < "$work/out.txt") - 1))
+# Result lines: after the status line, up to the per-result perfdata that a "| " line opens.
+reported=$(awk 'NR == 1 { next } /^\| / { exit } { n++ } END { print n + 0 }' "$work/out.txt")
 echo
 echo "conn-check overload ($(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)), TLS $([ "$tls" = 1 ] && echo on || echo off)"
 echo "status line:       $(head -1 "$work/out.txt" | cut -c1-120)"

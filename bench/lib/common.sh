@@ -1,0 +1,27 @@
+# Shared by the bench scripts; source it from the repository root after parsing options.
+
+# bench_setup BUILD NAME: builds Release when BUILD is 1, sets $coordinator and $agent, makes the
+# work directory $work, and on exit kills every pid in $pids and removes $work.
+bench_setup() {
+  local build=$1 name=$2
+  [ "$build" = 1 ] && dotnet build -c Release ConnCheck.Distributed.sln -nologo -clp:ErrorsOnly >/dev/null
+  coordinator="$(pwd)/src/Coordinator/bin/Release/net10.0/conn-check.dll"
+  agent="$(pwd)/src/Agent/bin/Release/net10.0/conn-check-agent.dll"
+  work=$(mktemp -d "/tmp/conncheck-$name.XXXXXX")
+  pids=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
+# start_listeners COUNT: COUNT loopback listeners that accept and close (they stop by themselves
+# after 15 minutes); their ports go into the array $ports.
+start_listeners() {
+  python3 bench/lib/listeners.py "$work/ports" "$1" 900 &
+  pids+=($!)
+  for _ in $(seq 100); do [ -f "$work/ports" ] && break; sleep 0.1; done
+  read -r -a ports < "$work/ports" || true  # no trailing newline
+}
