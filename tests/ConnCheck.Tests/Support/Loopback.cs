@@ -6,14 +6,36 @@ namespace ConnCheck.Tests.Support;
 /// <summary>Real loopback sockets for checks to hit.</summary>
 public static class Loopback
 {
-    /// <summary>A port that nothing listens on (bound then released).</summary>
+    // Handed-out ports sit below the kernel's ephemeral range (ip_local_port_range starts at 32768
+    // by default), so no port-0 listener elsewhere in the parallel test run can take one while a
+    // test relies on it staying closed; the counter keeps two callers from getting the same one.
+    private const int FirstPort = 20000;
+    private const int PortCount = 12000;
+    private static int next = Random.Shared.Next(PortCount);
+
+    /// <summary>
+    /// A free loopback port, different on every call, that no other test will open by chance: for a
+    /// port that must stay closed, or for a process to bind (agents).
+    /// </summary>
     public static int ClosedPort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        for (var attempt = 0; attempt < PortCount; attempt++)
+        {
+            var port = FirstPort + (int)((uint)Interlocked.Increment(ref next) % PortCount);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by something outside the tests: try the next one.
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port in {FirstPort}-{FirstPort + PortCount - 1}");
     }
 }
 
