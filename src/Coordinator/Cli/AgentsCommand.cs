@@ -24,7 +24,7 @@ public sealed class AgentsCommand(IReadOnlyList<string> seeds, string? bind, str
             return 3;
         }
 
-        var contacts = (await discovery.GreetAsync(members.Select(m => (m.Address, (string?)m.Zone)), cancellationToken).ConfigureAwait(false))
+        var contacts = (await discovery.GreetAsync(members.Select(m => new AgentCandidate(m.Address, m.Zone, m.Name)), cancellationToken).ConfigureAwait(false))
             .ToDictionary(c => c.Address, StringComparer.Ordinal);
         var rows = members
             .OrderBy(m => m.Zone, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal)

@@ -41,13 +41,21 @@ public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> see
         var plan = await EgressPlanner.PlanAsync(config.Checks, agents.Live, LocalAddressAsync, agents.ProblemFor).ConfigureAwait(false);
         var comments = new List<string> { $"egress rules for {Path.GetFileName(config.File)}; from_host: each agent's address, or this host's for zone local" };
         comments.AddRange(plan.Uncovered.Select(z => $"zone {z.Zone}: no rules for its {z.Checks} check(s): {Failures.OneLine(z.Reason)}"));
+        var coveredZones = config.Checks.Where(c => c.Reachable).SelectMany(c => c.From).Where(z => z != Zones.Local && plan.Uncovered.All(u => u.Zone != z)).Distinct().Order(StringComparer.Ordinal);
+        var silent = coveredZones.SelectMany(zone => agents.UnansweredIn(zone).Select(agent => (Zone: zone, Agent: agent))).ToArray();
+        comments.AddRange(silent.Select(s => $"zone {s.Zone}: no rules for agent {s.Agent.Name}: {Failures.OneLine(s.Agent.Problem)}"));
         await output.WriteAsync(EgressYaml.Write(plan.Rules, comments)).ConfigureAwait(false);
         foreach (var zone in plan.Uncovered)
         {
             await error.WriteLineAsync($"conn-check export-fw: zone {zone.Zone} has no live agent, its rules are missing: {Failures.OneLine(zone.Reason)}").ConfigureAwait(false);
         }
 
-        return plan.Uncovered.Count == 0 ? 0 : CommandLine.UsageError;
+        foreach (var (zone, agent) in silent)
+        {
+            await error.WriteLineAsync($"conn-check export-fw: agent {agent.Name} of zone {zone} did not answer, its rules are missing: {Failures.OneLine(agent.Problem)}").ConfigureAwait(false);
+        }
+
+        return plan.Uncovered.Count == 0 && silent.Length == 0 ? 0 : CommandLine.UsageError;
 
         async Task<string> LocalAddressAsync(string host, int port) =>
             await CoordinatorRemoting.RouteLocalAddressAsync(Protocol.Hosting.AkkaAddress.Join(host, port), cancellationToken).ConfigureAwait(false)

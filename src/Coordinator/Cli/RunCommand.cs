@@ -43,7 +43,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             phases.Mark("agents found");
 
             var minAgents = config.Zones.ToDictionary(z => z.Key, z => z.Value.MinAgents);
-            var plan = RunPlan.Create(config.Checks, selection, agents.Live, minAgents, settings.Local, agents.ProblemFor);
+            var plan = RunPlan.Create(config.Checks, selection, agents.Live, minAgents, settings.Local, agents.ProblemFor, agents.UnansweredIn);
             if (settings.DryRun)
             {
                 await DryRun.WriteAsync(plan, output).ConfigureAwait(false);

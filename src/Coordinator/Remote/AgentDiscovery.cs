@@ -6,7 +6,15 @@ using ConnCheck.Protocol.Messages;
 namespace ConnCheck.Coordinator.Remote;
 
 /// <summary>An agent the coordinator tried to reach: its identity and handle if it answered, else why not.</summary>
-public sealed record AgentContact(string Address, string? ExpectedZone, AgentInfo? Info, IActorRef? Ref, string? Problem, double? RoundTripMs = null);
+/// <param name="ExpectedName">The name the membership gave it, when it came from a seed.</param>
+public sealed record AgentContact(string Address, string? ExpectedZone, AgentInfo? Info, IActorRef? Ref, string? Problem, double? RoundTripMs = null, string? ExpectedName = null)
+{
+    /// <summary>How a report names it: its own name if it answered, else the membership's, else its address.</summary>
+    public string DisplayName => Info?.Name ?? ExpectedName ?? AkkaAddress.HostPort(Address);
+}
+
+/// <summary>An agent to greet: where, and what the membership (or the command line) says it is.</summary>
+public sealed record AgentCandidate(string Address, string? Zone, string? Name = null);
 
 /// <summary>Finds agents: asks seeds for the membership, then greets every agent directly.</summary>
 public sealed class AgentDiscovery(CoordinatorRemoting remoting)
@@ -55,9 +63,10 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
     }
 
     /// <summary>Says hello to every candidate at once; each answers with its name and zone, or does not.</summary>
-    public async Task<IReadOnlyList<AgentContact>> GreetAsync(IEnumerable<(string Address, string? Zone)> candidates, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AgentContact>> GreetAsync(IEnumerable<AgentCandidate> candidates, CancellationToken cancellationToken)
     {
-        var greetings = candidates.Distinct().Select(c => GreetAsync(c.Address, c.Zone, cancellationToken));
+        var greetings = candidates.DistinctBy(c => (c.Address, c.Zone)).Select(async c =>
+            await GreetAsync(c.Address, c.Zone, cancellationToken).ConfigureAwait(false) with { ExpectedName = c.Name });
         return await Task.WhenAll(greetings).ConfigureAwait(false);
     }
 

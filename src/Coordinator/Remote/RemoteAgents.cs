@@ -40,6 +40,16 @@ public sealed class RemoteAgents : IAsyncDisposable
         return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
+    /// <summary>
+    /// Agents of a zone that the membership or the command line named but that did not answer (or
+    /// answered for another zone): on: all checks report them UNKNOWN instead of dropping a vantage point.
+    /// </summary>
+    public IReadOnlyList<UnansweredAgent> UnansweredIn(string zone) =>
+        Contacts.Where(c => c.Info is null && c.ExpectedZone == zone && !Live.GetValueOrDefault(zone, []).Any(a => a.Address == c.Address))
+            .Select(c => new UnansweredAgent(c.DisplayName, c.Problem!))
+            .DistinctBy(a => a.Name)
+            .ToArray();
+
     public IAgentDispatcher? Dispatcher(TimeSpan defaultTimeout) => remoting is null
         ? null
         : new AkkaAgentDispatcher(remoting, Contacts.Where(c => c.Ref is not null).DistinctBy(c => c.Address).ToDictionary(c => c.Address, c => c.Ref!), defaultTimeout);
@@ -73,18 +83,21 @@ public sealed class RemoteAgents : IAsyncDisposable
         try
         {
             var discovery = new AgentDiscovery(remoting);
-            var candidates = new List<(string Address, string? Zone)>();
+            var candidates = new List<AgentCandidate>();
             string? seedProblem = null;
             if (seeds.Count > 0)
             {
                 var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
                 seedProblem = problem;
-                candidates.AddRange(members.Where(m => m.Reachable).Select(m => (m.Address, (string?)m.Zone)));
+                // Members the seed sees as unreachable are greeted too: the coordinator's own path
+                // decides, and a vantage point that cannot be reached must show up as UNKNOWN rather
+                // than vanish from a report that would then pass.
+                candidates.AddRange(members.Select(m => new AgentCandidate(m.Address, m.Zone, m.Name)));
             }
 
             foreach (var agent in statics)
             {
-                candidates.Add((remoting.AddressOf(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
+                candidates.Add(new AgentCandidate(remoting.AddressOf(agent.Address) ?? throw new ArgumentException($"bad agent address '{agent.Address}': expected HOST:PORT"), agent.Zone));
             }
 
             var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);

@@ -11,6 +11,9 @@ public sealed record Assignment(CheckSpec Check, string Zone, AgentInfo? Agent)
     public string AgentName => Agent?.Name ?? (Zone == Zones.Local ? Zones.Local : RunPlan.SimulatedAgent);
 }
 
+/// <summary>An agent of a zone that could not be greeted, and why.</summary>
+public sealed record UnansweredAgent(string Name, string Problem);
+
 /// <summary>What runs where, and what cannot run at all (with the reason it is UNKNOWN).</summary>
 public sealed record RunPlan(IReadOnlyList<Assignment> Assignments, IReadOnlyList<CheckResult> Unrunnable, IReadOnlyList<CheckResult> Skipped)
 {
@@ -27,7 +30,8 @@ public sealed record RunPlan(IReadOnlyList<Assignment> Assignments, IReadOnlyLis
         IReadOnlyDictionary<string, IReadOnlyList<AgentInfo>> liveAgents,
         IReadOnlyDictionary<string, int> minAgents,
         bool simulateZones,
-        Func<string, string?>? problemFor = null)
+        Func<string, string?>? problemFor = null,
+        Func<string, IReadOnlyList<UnansweredAgent>>? unansweredIn = null)
     {
         var assignments = new List<Assignment>();
         var unrunnable = new List<CheckResult>();
@@ -76,6 +80,7 @@ public sealed record RunPlan(IReadOnlyList<Assignment> Assignments, IReadOnlyLis
                 else
                 {
                     assignments.AddRange(agents.Select(agent => new Assignment(check, zone, agent)));
+                    unrunnable.AddRange((unansweredIn?.Invoke(zone) ?? []).Select(lost => Result(check, zone, lost.Name, CheckStatus.Unknown, lost.Problem)));
                 }
             }
         }

@@ -29,6 +29,28 @@ public sealed class AgentFailureTests
     }
 
     [Fact]
+    public async Task A_named_agent_that_does_not_answer_is_unknown_beside_the_one_that_does()
+    {
+        await using var agent = await AgentProcess.StartAsync("web", "answers");
+        var dead = Loopback.ClosedPort();
+        using var open = new AcceptingListener();
+        using var config = new TempConfig(Checks("web", open.Port, fast: 1) + $"- {{ type: tcp, name: name-any, from: web, on: any, host: 127.0.0.1, port: {open.Port} }}\n");
+
+        var run = await ProcessRunner.ConnCheckAsync(config.Path, "--agent", $"web={agent.Address}", "--agent", $"web=127.0.0.1:{dead}");
+
+        // on: all loses a vantage point, so it is UNKNOWN there; on: any ran on the agent that answered.
+        Assert.Equal(3, run.ExitCode);
+        Assert.StartsWith("CONN-CHECK UNKNOWN: 1 of 3 checks could not run (web 1/3)", run.StatusLine);
+        Assert.Equal(
+            [
+                $"web/127.0.0.1:{dead} name-fast-0 UNKNOWN - agent at 127.0.0.1:{dead} unreachable: connection refused",
+                "web/answers name-any OK",
+                "web/answers name-fast-0 OK",
+            ],
+            run.Lines[1..4].Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_frozen_agent_is_declared_lost_and_the_run_ends()
     {
         await using var agent = await AgentProcess.StartAsync("web", "frozen");

@@ -147,6 +147,25 @@ public sealed class DistributedRunTests(AgentClusterFixture cluster) : IClassFix
     }
 
     [Fact]
+    public async Task Export_fw_names_an_agent_that_did_not_answer_and_exits_3()
+    {
+        var dead = Loopback.ClosedPort();
+        using var config = new TempConfig("""
+            - type: tcp
+              from: web
+              host: 127.0.0.1
+              port: 5432
+            """);
+
+        var export = await ProcessRunner.ConnCheckAsync("export-fw", config.Path, "--agent", $"web={cluster.Web1.Address}", "--agent", $"web=127.0.0.1:{dead}");
+
+        Assert.Equal(3, export.ExitCode);
+        Assert.Contains("- from_host: 127.0.0.1", export.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"# zone web: no rules for agent 127.0.0.1:{dead}: agent at 127.0.0.1:{dead} unreachable: connection refused", export.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"conn-check export-fw: agent 127.0.0.1:{dead} of zone web did not answer, its rules are missing", export.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dry_run_shows_zone_and_agent_for_each_check_and_connects_to_nothing()
     {
         using var open = new AcceptingListener();

@@ -47,6 +47,35 @@ public sealed class MembershipTests : IDisposable
         Assert.DoesNotContain("restarting to rejoin", seed.Process.Output);
     }
 
+    [Fact]
+    public async Task An_agent_the_cluster_sees_unreachable_is_unknown_in_the_report_not_left_out()
+    {
+        using var slowDowning = new TempConfig("""
+            conn-check.agent.down-unreachable-after = 120s
+            akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
+            """, "slow-downing.hocon");
+        await using var seed = await AgentProcess.StartAsync("web", "web-a", extraArgs: ["--hocon", slowDowning.Path]);
+        await using var frozen = await AgentProcess.StartAsync("web", "web-b", [seed.Address], ["--hocon", slowDowning.Path]);
+        await WaitForAgentsAsync(seed.Address, 2);
+        using var open = new AcceptingListener();
+        using var config = new TempConfig($"- {{ type: tcp, from: web, host: 127.0.0.1, port: {open.Port} }}\n");
+
+        frozen.Process.Freeze();
+        try
+        {
+            await seed.Process.WaitForLineAsync(l => l.Contains("as UNREACHABLE", StringComparison.Ordinal) && l.Contains(frozen.Address, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the seed marking web-b unreachable");
+            var run = await ProcessRunner.ConnCheckAsync(config.Path, "--seed", seed.Address);
+
+            Assert.Equal(3, run.ExitCode);
+            Assert.Contains($"web/web-a tcp:127.0.0.1:{open.Port} OK", run.Lines);
+            Assert.Contains(run.Lines, l => l.StartsWith($"web/web-b tcp:127.0.0.1:{open.Port} UNKNOWN - agent at {frozen.Address} unreachable: no answer within 3s", StringComparison.Ordinal));
+        }
+        finally
+        {
+            frozen.Process.Thaw();
+        }
+    }
+
     public void Dispose() => fastDowning.Dispose();
 
     private static Task WaitForAgentsAsync(string seed, int count) =>
