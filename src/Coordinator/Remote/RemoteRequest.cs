@@ -24,13 +24,37 @@ public static class RemoteRequest
             var finished = await Task.WhenAny(reply.Task, system.WhenTerminated).ConfigureAwait(false);
             return finished == reply.Task
                 ? await reply.Task.ConfigureAwait(false)
-                : throw new PeerUnreachableException("the coordinator's remoting stopped (TLS handshake refused?)");
+                : throw new PeerUnreachableException(StoppedReason(system, target.Anchor.Path.Address));
         }
         finally
         {
             system.Stop(asker);
         }
     }
+
+    /// <summary>
+    /// Why the coordinator's ActorSystem stopped under a request. Akka.Remote stops the whole system
+    /// when a TLS handshake it started fails ("TLS handshake failed on outbound connection to
+    /// [ENDPOINT]"), so one agent with an untrusted certificate ends every request in flight: say
+    /// which peer it was, so the others' lines do not blame themselves.
+    /// </summary>
+    public static string StoppedReason(ActorSystem system, Address remote)
+    {
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "";
+        if (!reason.StartsWith("TLS handshake failed", StringComparison.Ordinal))
+        {
+            return "the coordinator's remoting stopped";
+        }
+
+        var endpoint = Bare(reason[(reason.IndexOf('[') is var open and >= 0 ? open : 0)..]);
+        return endpoint == Bare($"{remote.Host}:{remote.Port}")
+            ? Describe(new InvalidOperationException("TLS handshake failed"), secure: true)
+            : $"not asked: the coordinator's remoting stopped when the TLS handshake with {endpoint} failed (see conn-check.tls)";
+    }
+
+    // "[[::ffff:10.0.0.4]:4550]" and "10.0.0.4:4550" alike become "10.0.0.4:4550".
+    private static string Bare(string endpoint) =>
+        endpoint.Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace("::ffff:", "", StringComparison.Ordinal);
 
     /// <summary>Words for why an association failed, without Akka's addresses and stack.</summary>
     public static string Describe(Exception? cause, bool secure = false)
@@ -47,7 +71,7 @@ public static class RemoteRequest
             : ConnCheck.Checks.Engine.Failures.OneLine(text, 200);
     }
 
-    private sealed class AskActor : ReceiveActor
+    private sealed class AskActor : ReceiveActor, IWithTimers
     {
         private readonly ActorSelection target;
         private readonly object message;
@@ -61,8 +85,8 @@ public static class RemoteRequest
             this.timeout = timeout;
             var remote = target.Anchor.Path.Address;
             var secure = TransportSecurity.IsEnabled(Context.System.Settings.Config);
-            // With TLS 1.3 the accepting side may refuse our certificate after our side of the handshake
-            // completed: nothing comes back but silence.
+            // The accepting side may refuse our certificate after our side of the handshake completed:
+            // nothing comes back but silence.
             var hint = secure ? " (TLS: does the peer trust this coordinator's certificate? see conn-check.tls)" : "";
 
             Receive<AssociationErrorEvent>(e =>
@@ -83,7 +107,7 @@ public static class RemoteRequest
             // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
             Receive<AssociatedEvent>(e => connected |= e.RemoteAddress.Equals(remote));
             // Under TLS a refused client certificate can also look like silence, so say that instead.
-            Receive<ReceiveTimeout>(_ => reply.TrySetException(new TimeoutException(
+            Receive<Deadline>(_ => reply.TrySetException(new TimeoutException(
                 connected ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s"
                 : secure ? $"no answer within {timeout.TotalSeconds:0.#}s{hint}"
                 : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)")));
@@ -91,13 +115,21 @@ public static class RemoteRequest
             ReceiveAny(answer => reply.TrySetResult((answer, Sender)));
         }
 
+        public ITimerScheduler Timers { get; set; } = null!;
+
         protected override void PreStart()
         {
             Context.System.EventStream.Subscribe(Self, typeof(RemotingLifecycleEvent));
-            Context.SetReceiveTimeout(timeout);
+            // An absolute deadline: a receive timeout would restart with every remoting event.
+            Timers.StartSingleTimer("deadline", Deadline.Instance, timeout);
             target.Tell(message, Self);
         }
 
         protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+        private sealed class Deadline
+        {
+            public static readonly Deadline Instance = new();
+        }
     }
 }

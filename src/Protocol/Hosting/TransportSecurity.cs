@@ -124,6 +124,12 @@ public sealed class TransportSecurity
                 throw new ConfigurationException($"{Section}.certificate {path}: no private key (give key = the PEM key file, or a PKCS#12 file that holds the key)");
             }
 
+            if (PeerValidator.MissingTlsUsage(loaded) is { } usage)
+            {
+                loaded.Dispose();
+                throw new ConfigurationException($"{Section}.certificate {path}: its extended key usage leaves out TLS {usage}, so peers would refuse it; every node is TLS client and server, issue it with extendedKeyUsage = serverAuth, clientAuth");
+            }
+
             return loaded;
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
@@ -192,6 +198,11 @@ public sealed class PeerValidator(X509Certificate2Collection? roots, IReadOnlyCo
             return $"certificate '{certificate.Subject}' is not valid now (valid {certificate.NotBefore:u} to {certificate.NotAfter:u})";
         }
 
+        if (MissingTlsUsage(certificate) is { } usage)
+        {
+            return $"certificate '{certificate.Subject}' is not for TLS {usage} (its extended key usage)";
+        }
+
         if (roots is not null && ChainProblem(certificate, presented) is { } chainProblem)
         {
             return $"certificate '{certificate.Subject}' (issuer '{certificate.Issuer}') is not trusted: {chainProblem}";
@@ -213,6 +224,31 @@ public sealed class PeerValidator(X509Certificate2Collection? roots, IReadOnlyCo
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Which TLS purposes a certificate's extended key usage leaves out, or null when it allows both.
+    /// Every node is TLS client and server alike (agents dial each other, coordinators dial agents and
+    /// may be dialled back), so a certificate that restricts its purposes must allow both; one without
+    /// the extension is good for any purpose.
+    /// </summary>
+    public static string? MissingTlsUsage(X509Certificate2 certificate)
+    {
+        const string ServerAuth = "1.3.6.1.5.5.7.3.1", ClientAuth = "1.3.6.1.5.5.7.3.2", AnyUsage = "2.5.29.37.0";
+        if (certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is not { } extension)
+        {
+            return null;
+        }
+
+        var usages = extension.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToHashSet(StringComparer.Ordinal);
+        if (usages.Contains(AnyUsage))
+        {
+            return null;
+        }
+
+        var missing = new[] { (ServerAuth, "server authentication"), (ClientAuth, "client authentication") }
+            .Where(u => !usages.Contains(u.Item1)).Select(u => u.Item2).ToArray();
+        return missing.Length == 0 ? null : string.Join(" and ", missing);
     }
 
     /// <summary>The callback Akka's DotNetty transport calls during every handshake, as client and as server.</summary>

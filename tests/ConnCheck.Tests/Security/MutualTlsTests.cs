@@ -59,7 +59,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
 {
     private const string TlsRefused = "TLS handshake failed: the peer refused this coordinator's certificate or presented one it does not trust (see conn-check.tls)";
 
-    // TLS 1.3: the client finishes its side before the server checks the client certificate, so a
+    // The client may finish its side of the handshake before the server has checked the client certificate, so a
     // refused client may see only silence.
     private const string TlsSilence = "no answer within 3s (TLS: does the peer trust this coordinator's certificate? see conn-check.tls)";
 
@@ -214,6 +214,12 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
         Assert.Equal(3, agent.ExitCode);
         Assert.Contains("conn-check-agent: conn-check.tls: set ca (the CA that issued the peers' certificates) or pinned-thumbprints", agent.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", agent.Stdout + agent.Stderr, StringComparison.Ordinal);
+
+        var serverOnly = cluster.Ca.Issue("server-only", "conn-check-agent", "IP:127.0.0.1", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), "serverAuth");
+        using var serverOnlyHocon = TlsHocon.Pem(serverOnly, cluster.Ca.CaCertificatePath);
+        var narrow = await ProcessRunner.RunAsync(Repo.AgentDll, ["--zone", "secure", "--bind", $"127.0.0.1:{Loopback.ClosedPort()}", "--hocon", serverOnlyHocon.Path], null, TimeSpan.FromSeconds(60));
+        Assert.Equal(3, narrow.ExitCode);
+        Assert.Contains($"conn-check-agent: conn-check.tls.certificate {serverOnly.CertificatePath}: its extended key usage leaves out TLS client authentication, so peers would refuse it", narrow.Stderr, StringComparison.Ordinal);
     }
 
     private async Task AssertRogueRefusedAsync(string[] rogueArgs, params string[] reasons)
@@ -233,7 +239,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
         await AssertGoodRunPassesAsync();
     }
 
-    // Which side notices first depends on TLS 1.3's alert timing: a refusal, or silence.
+    // Which side notices first depends on when the refusal alert arrives: a refusal, or silence.
     private static void AssertTlsRefusal(ProcessResult run) =>
         Assert.True(run.Stdout.Contains(TlsRefused, StringComparison.Ordinal) || run.Stdout.Contains(TlsSilence, StringComparison.Ordinal), run.ToString());
 

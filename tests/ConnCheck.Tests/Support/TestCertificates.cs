@@ -62,6 +62,9 @@ public sealed class TestCertificates : IDisposable
             basicConstraints = CA:FALSE
             extendedKeyUsage = serverAuth
             subjectAltName = IP:127.0.0.1, DNS:localhost
+            [ v3_selfnode ]
+            basicConstraints = CA:FALSE
+            extendedKeyUsage = serverAuth, clientAuth
             """);
         File.WriteAllText(Path.Combine(Directory, "index.txt"), "");
         File.WriteAllText(Path.Combine(Directory, "serial"), "1000\n");
@@ -145,7 +148,7 @@ public sealed class TestCertificates : IDisposable
         var key = Path.Combine(Directory, $"self-{commonName}.key");
         var certificate = Path.Combine(Directory, $"self-{commonName}.pem");
         OpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key);
-        OpenSsl("req", "-x509", "-new", "-config", config, "-key", key, "-subj", $"/CN={commonName}", "-days", "30", "-extensions", "v3_self", "-out", certificate);
+        OpenSsl("req", "-x509", "-new", "-config", config, "-key", key, "-subj", $"/CN={commonName}", "-days", "30", "-extensions", "v3_selfnode", "-out", certificate);
         using var pem = X509Certificate2.CreateFromPemFile(certificate, key);
         return new ServerCertificate(commonName, certificate, key, X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null));
     }
