@@ -112,6 +112,13 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     public async Task A_rogue_coordinator_without_tls_runs_nothing()
     {
         await AssertRogueRefusedAsync([], "the peer closed the connection at once (it may require TLS: see conn-check.tls)");
+
+        // One line per refused connection in the agent's log, not Akka's troubleshooting page and stack.
+        await cluster.Sec1.Process.WaitForLineAsync(
+            l => l.StartsWith("[ERROR]", StringComparison.Ordinal) && l.Contains("TLS handshake failed on channel", StringComparison.Ordinal) && l.Contains("(cause: ", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "the agent logging the plaintext connection it refused");
+        Assert.DoesNotContain("   at ", cluster.Sec1.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("troubleshooting", cluster.Sec1.Process.Output, StringComparison.Ordinal);
     }
 
     [Fact]
