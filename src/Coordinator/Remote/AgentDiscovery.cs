@@ -17,11 +17,15 @@ public sealed record AgentContact(string Address, string? ExpectedZone, AgentInf
 public sealed record AgentCandidate(string Address, string? Zone, string? Name = null);
 
 /// <summary>Finds agents: asks seeds for the membership, then greets every agent directly.</summary>
-public sealed class AgentDiscovery(CoordinatorRemoting remoting)
+/// <param name="refused">Peers not to contact again (HOST:PORT as <see cref="CoordinatorRemoting.Bare"/> writes it), with why.</param>
+public sealed class AgentDiscovery(CoordinatorRemoting remoting, IReadOnlyDictionary<string, string>? refused = null)
 {
     // Seeds that failed, by address: greeting one again right after would only meet Akka's retry
     // gate, which answers Identify as if no agent were there.
     private readonly Dictionary<string, string> failedSeeds = new(StringComparer.Ordinal);
+
+    private string? RefusedProblem(string address) =>
+        refused is not null && refused.TryGetValue(CoordinatorRemoting.Bare(address), out var why) ? why : null;
 
     /// <summary>Asks each seed in turn for the agents it sees; the first answer wins.</summary>
     public async Task<(IReadOnlyList<AgentEntry> Agents, string? Problem)> ListAsync(IReadOnlyList<string> seeds, CancellationToken cancellationToken)
@@ -33,6 +37,13 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
             if (address is null)
             {
                 failures.Add($"{seed}: not HOST:PORT");
+                continue;
+            }
+
+            if (RefusedProblem(address) is { } refusal)
+            {
+                failures.Add($"{AkkaAddress.HostPort(address)}: {refusal}");
+                failedSeeds[address] = refusal;
                 continue;
             }
 
@@ -72,7 +83,7 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
     private async Task<AgentContact> GreetAsync(string address, string? expectedZone, CancellationToken cancellationToken)
     {
-        if (failedSeeds.TryGetValue(address, out var seedFailure))
+        if ((failedSeeds.GetValueOrDefault(address) ?? RefusedProblem(address)) is { } seedFailure)
         {
             return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {seedFailure}");
         }
@@ -107,7 +118,7 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting)
 
     private async Task<(T Answer, IActorRef From)> AskAsync<T>(string path, object message, CancellationToken cancellationToken)
     {
-        var (answer, from) = await RemoteRequest.AskAsync(remoting.System, remoting.System.ActorSelection(path), message, remoting.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
+        var (answer, from) = await RemoteRequest.AskAsync(remoting, remoting.System.ActorSelection(path), message, remoting.DiscoveryTimeout, cancellationToken).ConfigureAwait(false);
         return answer is T typed ? (typed, from) : throw new InvalidCastException($"unexpected answer {answer.GetType().Name}");
     }
 }

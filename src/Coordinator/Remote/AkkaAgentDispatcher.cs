@@ -25,7 +25,7 @@ public sealed class AkkaAgentDispatcher(CoordinatorRemoting remoting, IReadOnlyD
         var actor = remoting.System.ActorOf(AgentBatchActor.Props(agent, agentRef, chunks, onResult, done, longestCheck + remoting.SilenceGrace));
         await using var abort = cancellationToken.Register(() => actor.Tell(AgentBatchActor.Abort.Instance)).ConfigureAwait(false);
 
-        var finished = await Task.WhenAny(done.Task, remoting.System.WhenTerminated).ConfigureAwait(false);
+        var finished = await Task.WhenAny(done.Task, remoting.Stopping).ConfigureAwait(false);
         if (finished != done.Task)
         {
             throw new AgentLostException($"agent {agent.Name}: the coordinator's remoting stopped");

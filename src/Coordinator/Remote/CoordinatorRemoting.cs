@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using ConnCheck.Protocol.Hosting;
@@ -12,14 +13,30 @@ namespace ConnCheck.Coordinator.Remote;
 /// </summary>
 public sealed class CoordinatorRemoting : IAsyncDisposable
 {
-    private CoordinatorRemoting(ActorSystem system, Akka.Configuration.Config config)
+    private readonly Func<CancellationToken, Task<CoordinatorRemoting>> startAgain;
+
+    private CoordinatorRemoting(ActorSystem system, Akka.Configuration.Config config, Func<CancellationToken, Task<CoordinatorRemoting>> startAgain)
     {
         System = system;
+        this.startAgain = startAgain;
+        // Akka.Remote stops the system from a transport thread when a TLS handshake fails, and that
+        // termination may never complete: waits race the start of the shutdown, not its end.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "conn-check-stopping", () =>
+        {
+            stopping.TrySetResult();
+            return Task.FromResult(Done.Instance);
+        });
+        system.WhenTerminated.ContinueWith(_ => stopping.TrySetResult(), TaskScheduler.Default);
         DiscoveryTimeout = config.GetTimeSpan("conn-check.coordinator.discovery-timeout", TimeSpan.FromSeconds(3));
         ChunkSize = config.GetInt("conn-check.coordinator.batch-chunk-size", 500);
         SilenceGrace = config.GetTimeSpan("conn-check.coordinator.silence-grace", TimeSpan.FromSeconds(5));
         Secure = TransportSecurity.IsEnabled(config);
     }
+
+    private readonly TaskCompletionSource stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes as soon as the ActorSystem starts shutting down (or has terminated).</summary>
+    public Task Stopping => stopping.Task;
 
     /// <summary>TLS is on: agents are addressed as akka.ssl.tcp://.</summary>
     public bool Secure { get; }
@@ -59,8 +76,33 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
             akka.remote.dot-netty.tcp.public-hostname = {HoconFiles.Quote(advertised)}
             """);
         var config = HoconFiles.Operator(hoconFile).WithFallback(overrides).WithFallback(HoconFiles.Shipped("coordinator.hocon"));
-        return new CoordinatorRemoting(TransportSecurity.CreateSystem(AkkaAddress.SystemName, config), config);
+        return new CoordinatorRemoting(
+            TransportSecurity.CreateSystem(AkkaAddress.SystemName, config),
+            config,
+            token => StartAsync(AkkaAddress.Join(host, port), publicHostname, hoconFile, peers, token));
     }
+
+    /// <summary>
+    /// HOST:PORT of the peer whose TLS handshake stopped this ActorSystem, or null. Akka.Remote stops
+    /// the whole system when a TLS handshake it started fails (reason "TLS handshake failed on outbound
+    /// connection to [ENDPOINT]"), so one agent with an untrusted certificate ends every request in flight.
+    /// </summary>
+    public string? TlsCulprit
+    {
+        get
+        {
+            var reason = CoordinatedShutdown.Get(System).ShutdownReason?.ToString() ?? "";
+            var open = reason.IndexOf('[');
+            return reason.StartsWith("TLS handshake failed", StringComparison.Ordinal) && open >= 0 ? Bare(reason[open..]) : null;
+        }
+    }
+
+    /// <summary>"[[::ffff:10.0.0.4]:4550]", "10.0.0.4:4550" and an Akka address alike become "10.0.0.4:4550".</summary>
+    public static string Bare(string endpoint) =>
+        AkkaAddress.HostPort(endpoint).Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace("::ffff:", "", StringComparison.Ordinal);
+
+    /// <summary>A fresh ActorSystem with the same settings (this one must be disposed by the caller).</summary>
+    public Task<CoordinatorRemoting> StartAgainAsync(CancellationToken cancellationToken) => startAgain(cancellationToken);
 
     /// <summary>
     /// The local address of the route toward the first peer that has one. A first seed in a zone this

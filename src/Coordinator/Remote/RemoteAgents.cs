@@ -74,15 +74,33 @@ public sealed class RemoteAgents : IAsyncDisposable
     public static async Task<RemoteAgents> ConnectAsync(
         IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, CancellationToken cancellationToken)
     {
-        return await ConnectAsync(seeds, statics, await remoting.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var current = await remoting.ConfigureAwait(false);
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var agents = await ConnectAsync(seeds, statics, current, refused, cancellationToken).ConfigureAwait(false);
+            // Akka.Remote stops the whole ActorSystem when one TLS handshake it started fails, which
+            // would leave every zone UNKNOWN because of one agent with a bad certificate: start again
+            // without that agent (a few times at most; each costs a remoting start-up).
+            if (current.TlsCulprit is not { } culprit || refused.ContainsKey(culprit) || refused.Count >= MaxTlsRestarts)
+            {
+                return agents;
+            }
+
+            refused[culprit] = RemoteRequest.TlsRefused;
+            await current.DisposeAsync().ConfigureAwait(false);
+            current = await current.StartAgainAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
+    private const int MaxTlsRestarts = 5;
+
     private static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, CancellationToken cancellationToken)
+        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, IReadOnlyDictionary<string, string> refused, CancellationToken cancellationToken)
     {
         try
         {
-            var discovery = new AgentDiscovery(remoting);
+            var discovery = new AgentDiscovery(remoting, refused);
             var candidates = new List<AgentCandidate>();
             string? seedProblem = null;
             if (seeds.Count > 0)

@@ -14,17 +14,18 @@ public sealed class PeerUnreachableException(string message) : Exception(message
 public static class RemoteRequest
 {
     /// <returns>The answer, and the actor that sent it (so one round trip both greets and resolves a peer).</returns>
-    public static async Task<(object Answer, IActorRef From)> AskAsync(ActorSystem system, ActorSelection target, object message, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<(object Answer, IActorRef From)> AskAsync(CoordinatorRemoting remoting, ActorSelection target, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var system = remoting.System;
         var reply = new TaskCompletionSource<(object, IActorRef)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var asker = system.ActorOf(Props.Create(() => new AskActor(target, message, timeout, reply)));
         await using var cancel = cancellationToken.Register(() => reply.TrySetCanceled(cancellationToken)).ConfigureAwait(false);
         try
         {
-            var finished = await Task.WhenAny(reply.Task, system.WhenTerminated).ConfigureAwait(false);
+            var finished = await Task.WhenAny(reply.Task, remoting.Stopping).ConfigureAwait(false);
             return finished == reply.Task
                 ? await reply.Task.ConfigureAwait(false)
-                : throw new PeerUnreachableException(StoppedReason(system, target.Anchor.Path.Address));
+                : throw new PeerUnreachableException(StoppedReason(remoting, target.Anchor.Path.Address));
         }
         finally
         {
@@ -32,29 +33,14 @@ public static class RemoteRequest
         }
     }
 
-    /// <summary>
-    /// Why the coordinator's ActorSystem stopped under a request. Akka.Remote stops the whole system
-    /// when a TLS handshake it started fails ("TLS handshake failed on outbound connection to
-    /// [ENDPOINT]"), so one agent with an untrusted certificate ends every request in flight: say
-    /// which peer it was, so the others' lines do not blame themselves.
-    /// </summary>
-    public static string StoppedReason(ActorSystem system, Address remote)
-    {
-        var reason = CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "";
-        if (!reason.StartsWith("TLS handshake failed", StringComparison.Ordinal))
-        {
-            return "the coordinator's remoting stopped";
-        }
+    /// <summary>Why the coordinator's ActorSystem stopped under a request to <paramref name="remote"/>.</summary>
+    public static string StoppedReason(CoordinatorRemoting remoting, Address remote) =>
+        remoting.TlsCulprit is not { } culprit ? "the coordinator's remoting stopped"
+        : culprit == CoordinatorRemoting.Bare($"{remote.Host}:{remote.Port}") ? TlsRefused
+        : $"not asked: the coordinator's remoting stopped when the TLS handshake with {culprit} failed (see conn-check.tls)";
 
-        var endpoint = Bare(reason[(reason.IndexOf('[') is var open and >= 0 ? open : 0)..]);
-        return endpoint == Bare($"{remote.Host}:{remote.Port}")
-            ? Describe(new InvalidOperationException("TLS handshake failed"), secure: true)
-            : $"not asked: the coordinator's remoting stopped when the TLS handshake with {endpoint} failed (see conn-check.tls)";
-    }
-
-    // "[[::ffff:10.0.0.4]:4550]" and "10.0.0.4:4550" alike become "10.0.0.4:4550".
-    private static string Bare(string endpoint) =>
-        endpoint.Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal).Replace("::ffff:", "", StringComparison.Ordinal);
+    /// <summary>What a refused TLS handshake is reported as.</summary>
+    public const string TlsRefused = "TLS handshake failed: the peer refused this coordinator's certificate or presented one it does not trust (see conn-check.tls)";
 
     /// <summary>Words for why an association failed, without Akka's addresses and stack.</summary>
     public static string Describe(Exception? cause, bool secure = false)
@@ -62,7 +48,7 @@ public static class RemoteRequest
         var text = cause?.GetBaseException().Message ?? "connection failed";
         return secure && (text.Contains("Channel is closed", StringComparison.Ordinal) || text.Contains("TLS", StringComparison.Ordinal)
                 || text.Contains("certificate", StringComparison.OrdinalIgnoreCase) || text.Contains("explicitly disassociated", StringComparison.Ordinal))
-                ? "TLS handshake failed: the peer refused this coordinator's certificate or presented one it does not trust (see conn-check.tls)"
+                ? TlsRefused
             : !secure && text.Contains("explicitly disassociated", StringComparison.Ordinal)
                 ? "the peer closed the connection at once (it may require TLS: see conn-check.tls)"
             : text.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused"

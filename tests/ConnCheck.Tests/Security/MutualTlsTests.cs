@@ -155,6 +155,27 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task One_agent_with_an_untrusted_certificate_does_not_hide_the_others()
+    {
+        // The coordinator's refusal of the rogue's certificate stops its Akka.Remote; it must start
+        // again without the rogue instead of reporting every agent lost.
+        var rogueCertificate = cluster.OtherCa.IssueNode("conn-check-agent");
+        using var rogueHocon = TlsHocon.Pem(rogueCertificate, cluster.OtherCa.CaCertificatePath);
+        await using var rogueAgent = await AgentProcess.StartAsync("secure", "rogue-static", extraArgs: ["--hocon", rogueHocon.Path]);
+        using var open = new AcceptingListener();
+        using var config = TcpConfig(open.Port);
+
+        var run = await ProcessRunner.ConnCheckAsync(config.Path, "--seed", cluster.Seed, "--agent", $"secure={rogueAgent.Address}", "--hocon", cluster.CoordinatorHocon.Path);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.True(run.Lines.Contains($"secure/sec-1 tcp:127.0.0.1:{open.Port} OK") && run.Lines.Contains($"secure/sec-2 tcp:127.0.0.1:{open.Port} OK"), run.ToString());
+        Assert.True(
+            new[] { TlsRefused, TlsSilence }.Any(reason => run.Lines.Contains($"secure/{rogueAgent.Address} tcp:127.0.0.1:{open.Port} UNKNOWN - agent at {rogueAgent.Address} unreachable: {reason}")),
+            run.ToString());
+        Assert.StartsWith("CONN-CHECK UNKNOWN: 1 of 3 checks could not run", run.StatusLine);
+    }
+
+    [Fact]
     public async Task An_agent_with_a_certificate_from_another_ca_cannot_join_the_cluster()
     {
         var rogueCertificate = cluster.OtherCa.IssueNode("conn-check-agent");
