@@ -24,6 +24,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
         var setup = TransportSecurity.Setup(config);
         var allowlist = AgentConfig.Allowlist(config, options);
         var incarnation = 0;
+        var quickRestarts = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             await WaitForPortAsync(first: incarnation == 0, cancellationToken).ConfigureAwait(false);
@@ -41,6 +42,15 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
+            // Akka.Remote stops the system from a transport thread when a TLS handshake this agent
+            // started fails, and that termination may never complete: restart on its start.
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "conn-check-restart", () =>
+            {
+                stopping.TrySetResult();
+                return Task.FromResult(Akka.Done.Instance);
+            });
+            var started = DateTime.UtcNow;
             system.ActorOf(Props.Create(() => new QuarantineListener(removed)), "quarantine-listener");
             var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s, TransportSecurity.IsEnabled(config))!).ToArray();
             system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), removed), "seed-watch");
@@ -56,7 +66,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 allowlist is null ? "none (any destination)" : string.Join(", ", allowlist.Rules));
 
             var stop = Task.Delay(Timeout.Infinite, cancellationToken);
-            var finished = await Task.WhenAny(removed.Task, system.WhenTerminated, stop).ConfigureAwait(false);
+            var finished = await Task.WhenAny(removed.Task, system.WhenTerminated, stopping.Task, stop).ConfigureAwait(false);
             if (finished == stop)
             {
                 system.Log.Info("stopping: leaving the cluster");
@@ -64,11 +74,16 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 break;
             }
 
-            system.Log.Warning(finished == removed.Task
-                ? "this agent was removed from the cluster; restarting to rejoin"
-                : "the ActorSystem stopped; restarting to rejoin");
+            // A restart that keeps failing at once (a seed whose certificate is not trusted) backs off
+            // instead of hammering the seed and the log.
+            quickRestarts = DateTime.UtcNow - started < TimeSpan.FromSeconds(30) ? quickRestarts + 1 : 0;
+            var pause = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(quickRestarts, 5) - 1)));
+            var reason = CoordinatedShutdown.Get(system).ShutdownReason?.ToString() is { } shutdown && shutdown.StartsWith("TLS handshake failed", StringComparison.Ordinal)
+                ? $"{shutdown} (see conn-check.tls)"
+                : finished == removed.Task ? "this agent was removed from the cluster" : "the ActorSystem stopped";
+            system.Log.Warning("{0}; restarting to rejoin in {1:0.#}s", reason, pause.TotalSeconds);
             await system.Terminate().WaitAsync(ShutdownLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.Delay(pause, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 

@@ -176,6 +176,23 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task An_agent_whose_seed_presents_an_untrusted_certificate_says_so_and_backs_off()
+    {
+        // Refusing the seed's certificate as a client stops the joiner's Akka.Remote; it must
+        // restart (never hang, never exit), say why, and wait longer each time.
+        var foreign = cluster.OtherCa.IssueNode("conn-check-agent");
+        using var foreignHocon = TlsHocon.Pem(foreign, cluster.Ca.CaCertificatePath);
+        await using var foreignSeed = await AgentProcess.StartAsync("secure", "foreign-seed", extraArgs: ["--hocon", foreignHocon.Path]);
+        await using var joiner = await AgentProcess.StartAsync("secure", "joiner", [foreignSeed.Address], ["--hocon", cluster.AgentHocon.Path]);
+
+        await joiner.Process.WaitForLineAsync(
+            l => l.Contains("TLS handshake failed on outbound connection to", StringComparison.Ordinal) && l.Contains("restarting to rejoin in 1s", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the joiner restarting and saying why");
+        await joiner.Process.WaitForLineAsync(l => l.Contains("restarting to rejoin in 2s", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "a second, longer pause");
+        Assert.False(joiner.Process.HasExited);
+    }
+
+    [Fact]
     public async Task An_agent_with_a_certificate_from_another_ca_cannot_join_the_cluster()
     {
         var rogueCertificate = cluster.OtherCa.IssueNode("conn-check-agent");
