@@ -15,17 +15,17 @@ public sealed class AgentsCommand(IReadOnlyList<string> seeds, string? bind, str
             return 3;
         }
 
-        await using var remoting = await CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds, cancellationToken).ConfigureAwait(false);
-        var discovery = new AgentDiscovery(remoting);
-        var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
-        if (problem is not null)
+        // The same discovery as a run, so an agent whose TLS handshake fails is reported without
+        // hiding the others (see RemoteAgents).
+        await using var agents = await RemoteAgents.ConnectAsync(seeds, [], bind, publicHostname, hoconFile, cancellationToken).ConfigureAwait(false);
+        if (agents.SeedProblem is { } problem)
         {
             await output.WriteLineAsync($"CONN-CHECK UNKNOWN: {problem}").ConfigureAwait(false);
             return 3;
         }
 
-        var contacts = (await discovery.GreetAsync(members.Select(m => new AgentCandidate(m.Address, m.Zone, m.Name)), cancellationToken).ConfigureAwait(false))
-            .ToDictionary(c => c.Address, StringComparer.Ordinal);
+        var members = agents.Members;
+        var contacts = agents.Contacts.GroupBy(c => c.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderBy(c => c.Info is null).First(), StringComparer.Ordinal);
         var rows = members
             .OrderBy(m => m.Zone, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal)
             .Select(m =>

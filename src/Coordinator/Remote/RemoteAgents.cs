@@ -2,6 +2,7 @@ using Akka.Actor;
 using ConnCheck.Coordinator.Config;
 using ConnCheck.Coordinator.Running;
 using ConnCheck.Protocol.Hosting;
+using ConnCheck.Protocol.Messages;
 
 namespace ConnCheck.Coordinator.Remote;
 
@@ -10,11 +11,12 @@ public sealed class RemoteAgents : IAsyncDisposable
 {
     private readonly CoordinatorRemoting? remoting;
 
-    private RemoteAgents(CoordinatorRemoting? remoting, IReadOnlyList<AgentContact> contacts, string? seedProblem)
+    private RemoteAgents(CoordinatorRemoting? remoting, IReadOnlyList<AgentContact> contacts, string? seedProblem, IReadOnlyList<AgentEntry>? members = null)
     {
         this.remoting = remoting;
         Contacts = contacts;
         SeedProblem = seedProblem;
+        Members = members ?? [];
         Live = contacts.Where(c => c.Info is not null).DistinctBy(c => c.Address)
             .GroupBy(c => c.Info!.Zone, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<AgentInfo>)g.Select(c => c.Info!).OrderBy(a => a.Name, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
@@ -23,6 +25,9 @@ public sealed class RemoteAgents : IAsyncDisposable
     public static RemoteAgents None(string why) => new(null, [], why);
 
     public IReadOnlyList<AgentContact> Contacts { get; }
+
+    /// <summary>The membership as the seed that answered listed it (empty without seeds).</summary>
+    public IReadOnlyList<AgentEntry> Members { get; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<AgentInfo>> Live { get; }
 
@@ -103,9 +108,10 @@ public sealed class RemoteAgents : IAsyncDisposable
             var discovery = new AgentDiscovery(remoting, refused);
             var candidates = new List<AgentCandidate>();
             string? seedProblem = null;
+            IReadOnlyList<AgentEntry> members = [];
             if (seeds.Count > 0)
             {
-                var (members, problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
+                (members, var problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
                 seedProblem = problem;
                 // Members the seed sees as unreachable are greeted too: the coordinator's own path
                 // decides, and a vantage point that cannot be reached must show up as UNKNOWN rather
@@ -119,7 +125,7 @@ public sealed class RemoteAgents : IAsyncDisposable
             }
 
             var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);
-            return new RemoteAgents(remoting, contacts, seedProblem);
+            return new RemoteAgents(remoting, contacts, seedProblem, members);
         }
         catch
         {

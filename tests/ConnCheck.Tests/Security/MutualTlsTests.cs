@@ -193,6 +193,34 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task A_member_only_the_coordinator_distrusts_is_reported_and_the_other_members_still_run()
+    {
+        // A cluster of its own: two agents and an odd one, all trusting each other (same CA). The
+        // coordinator accepts only CN=conn-check-agent, so it alone refuses the odd member, in the
+        // middle of discovery, which stops its Akka.Remote once.
+        using var oddHocon = TlsHocon.Pem(cluster.Ca.IssueNode("conn-check-odd"), cluster.Ca.CaCertificatePath);
+        using var picky = TlsHocon.Pem(cluster.CoordinatorCertificate, cluster.Ca.CaCertificatePath, extra: "allowed-subjects = [\"CN=conn-check-agent\"]");
+        await using var first = await AgentProcess.StartAsync("picky", "p-1", extraArgs: ["--hocon", cluster.AgentHocon.Path]);
+        await using var second = await AgentProcess.StartAsync("picky", "p-2", [first.Address], ["--hocon", cluster.AgentHocon.Path]);
+        await using var odd = await AgentProcess.StartAsync("picky", "p-odd", [first.Address], ["--hocon", oddHocon.Path]);
+        await ClusterPolling.WaitForAgentsAsync(() => ProcessRunner.ConnCheckAsync("agents", "--seed", first.Address, "--hocon", cluster.CoordinatorHocon.Path), 3, TimeSpan.FromSeconds(40));
+        using var open = new AcceptingListener();
+        using var config = new TempConfig($"- {{ type: tcp, from: picky, host: 127.0.0.1, port: {open.Port} }}\n");
+
+        var agents = await ProcessRunner.ConnCheckAsync("agents", "--seed", first.Address, "--hocon", picky.Path);
+        var run = await ProcessRunner.ConnCheckAsync(config.Path, "--seed", first.Address, "--hocon", picky.Path);
+
+        Assert.Equal(1, agents.ExitCode);
+        Assert.StartsWith("CONN-CHECK AGENTS WARNING: 3 agent(s) in 1 zone(s), 1 unreachable from here", agents.StatusLine);
+        Assert.Contains(agents.Lines, l => l.StartsWith("picky", StringComparison.Ordinal) && l.Contains("p-odd", StringComparison.Ordinal) && l.Contains("UNREACHABLE: agent at " + odd.Address + " unreachable: TLS handshake failed", StringComparison.Ordinal));
+        Assert.Equal(2, agents.Lines.Count(l => l.Contains(" reachable (", StringComparison.Ordinal)));
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.True(run.Lines.Contains($"picky/p-1 tcp:127.0.0.1:{open.Port} OK") && run.Lines.Contains($"picky/p-2 tcp:127.0.0.1:{open.Port} OK"), run.ToString());
+        Assert.Contains($"picky/p-odd tcp:127.0.0.1:{open.Port} UNKNOWN - agent at {odd.Address} unreachable: {TlsRefused}", run.Lines);
+    }
+
+    [Fact]
     public async Task An_agent_with_a_certificate_from_another_ca_cannot_join_the_cluster()
     {
         var rogueCertificate = cluster.OtherCa.IssueNode("conn-check-agent");
