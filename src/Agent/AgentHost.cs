@@ -42,14 +42,8 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberRemoved(() => removed.TrySetResult());
-            // Akka.Remote stops the system from a transport thread when a TLS handshake this agent
-            // started fails, and that termination may never complete: restart on its start.
-            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "conn-check-restart", () =>
-            {
-                stopping.TrySetResult();
-                return Task.FromResult(Akka.Done.Instance);
-            });
+            // Restart on the start of a shutdown, not its end (see ShutdownWatch).
+            var stopping = ShutdownWatch.Started(system);
             var started = DateTime.UtcNow;
             system.ActorOf(Props.Create(() => new QuarantineListener(removed)), "quarantine-listener");
             var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s, TransportSecurity.IsEnabled(config))!).ToArray();
@@ -66,7 +60,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 allowlist is null ? "none (any destination)" : string.Join(", ", allowlist.Rules));
 
             var stop = Task.Delay(Timeout.Infinite, cancellationToken);
-            var finished = await Task.WhenAny(removed.Task, system.WhenTerminated, stopping.Task, stop).ConfigureAwait(false);
+            var finished = await Task.WhenAny(removed.Task, stopping, stop).ConfigureAwait(false);
             if (finished == stop)
             {
                 system.Log.Info("stopping: leaving the cluster");
@@ -78,9 +72,10 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             // instead of hammering the seed and the log.
             quickRestarts = DateTime.UtcNow - started < TimeSpan.FromSeconds(30) ? quickRestarts + 1 : 0;
             var pause = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(quickRestarts, 5) - 1)));
-            var reason = CoordinatedShutdown.Get(system).ShutdownReason?.ToString() is { } shutdown && shutdown.StartsWith("TLS handshake failed", StringComparison.Ordinal)
-                ? $"{shutdown} (see conn-check.tls)"
-                : finished == removed.Task ? "this agent was removed from the cluster" : "the ActorSystem stopped";
+            var reason = ShutdownWatch.TlsFailure(system) is { } tls ? $"{tls} (see conn-check.tls)"
+                : removed.Task.IsCompleted || CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterLeavingReason
+                    ? "this agent was removed from the cluster"
+                    : "the ActorSystem stopped";
             system.Log.Warning("{0}; restarting to rejoin in {1:0.#}s", reason, pause.TotalSeconds);
             await system.Terminate().WaitAsync(ShutdownLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             await Task.Delay(pause, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using ConnCheck.Protocol.Hosting;
@@ -19,24 +18,15 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
     {
         System = system;
         this.startAgain = startAgain;
-        // Akka.Remote stops the system from a transport thread when a TLS handshake fails, and that
-        // termination may never complete: waits race the start of the shutdown, not its end.
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "conn-check-stopping", () =>
-        {
-            stopping.TrySetResult();
-            return Task.FromResult(Done.Instance);
-        });
-        system.WhenTerminated.ContinueWith(_ => stopping.TrySetResult(), TaskScheduler.Default);
+        Stopping = ShutdownWatch.Started(system);
         DiscoveryTimeout = config.GetTimeSpan("conn-check.coordinator.discovery-timeout", TimeSpan.FromSeconds(3));
         ChunkSize = config.GetInt("conn-check.coordinator.batch-chunk-size", 500);
         SilenceGrace = config.GetTimeSpan("conn-check.coordinator.silence-grace", TimeSpan.FromSeconds(5));
         Secure = TransportSecurity.IsEnabled(config);
     }
 
-    private readonly TaskCompletionSource stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Completes as soon as the ActorSystem starts shutting down (or has terminated).</summary>
-    public Task Stopping => stopping.Task;
+    /// <summary>Completes as soon as the ActorSystem starts shutting down (or has terminated): see <see cref="ShutdownWatch"/>.</summary>
+    public Task Stopping { get; }
 
     /// <summary>TLS is on: agents are addressed as akka.ssl.tcp://.</summary>
     public bool Secure { get; }
@@ -87,15 +77,8 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
     /// the whole system when a TLS handshake it started fails (reason "TLS handshake failed on outbound
     /// connection to [ENDPOINT]"), so one agent with an untrusted certificate ends every request in flight.
     /// </summary>
-    public string? TlsCulprit
-    {
-        get
-        {
-            var reason = CoordinatedShutdown.Get(System).ShutdownReason?.ToString() ?? "";
-            var open = reason.IndexOf('[');
-            return reason.StartsWith("TLS handshake failed", StringComparison.Ordinal) && open >= 0 ? Bare(reason[open..]) : null;
-        }
-    }
+    public string? TlsCulprit =>
+        ShutdownWatch.TlsFailure(System) is { } reason && reason.IndexOf('[') is var open and >= 0 ? Bare(reason[open..]) : null;
 
     /// <summary>"[[::ffff:10.0.0.4]:4550]", "10.0.0.4:4550" and an Akka address alike become "10.0.0.4:4550".</summary>
     public static string Bare(string endpoint) =>
