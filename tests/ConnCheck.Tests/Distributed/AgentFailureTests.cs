@@ -60,18 +60,13 @@ public sealed class AgentFailureTests
 
         await using var coordinator = RunningProcess.Start(Repo.CoordinatorDll, [config.Path, "--agent", $"web={agent.Address}", "-U"]);
         await coordinator.WaitForLineAsync(l => l.StartsWith("web/frozen name-fast-1 OK", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the fast results");
-        agent.Process.Freeze();
-        try
+        using (agent.Process.FreezeUntilDisposed())
         {
             var exit = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(20));
 
             Assert.Equal(3, exit);
             Assert.Equal(2, coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-slow-", StringComparison.Ordinal) && l.Contains(" UNKNOWN - agent lost: frozen", StringComparison.Ordinal)));
             Assert.Equal(2, coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-fast-", StringComparison.Ordinal) && l.EndsWith(" OK", StringComparison.Ordinal)));
-        }
-        finally
-        {
-            agent.Process.Thaw();
         }
     }
 
@@ -81,8 +76,7 @@ public sealed class AgentFailureTests
         await using var agent = await AgentProcess.StartAsync("web", "stuck");
         using var hole = new BlackHoleListener();
         using var config = new TempConfig(Checks("web", hole.Port, slow: 2));
-        agent.Process.Freeze();
-        try
+        using (agent.Process.FreezeUntilDisposed())
         {
             var run = await ProcessRunner.ConnCheckAsync(config.Path, "--agent", $"web={agent.Address}", "--max-timeout", "2");
 
@@ -90,10 +84,6 @@ public sealed class AgentFailureTests
             Assert.True(run.Elapsed < TimeSpan.FromSeconds(3), run.ToString());
             Assert.StartsWith("CONN-CHECK UNKNOWN", run.StatusLine);
             Assert.All(run.Lines[1..], l => Assert.Contains(" UNKNOWN - ", l));
-        }
-        finally
-        {
-            agent.Process.Thaw();
         }
     }
 

@@ -60,8 +60,7 @@ public sealed class MembershipTests : IDisposable
         using var open = new AcceptingListener();
         using var config = new TempConfig($"- {{ type: tcp, from: web, host: 127.0.0.1, port: {open.Port} }}\n");
 
-        frozen.Process.Freeze();
-        try
+        using (frozen.Process.FreezeUntilDisposed())
         {
             await seed.Process.WaitForLineAsync(l => l.Contains("as UNREACHABLE", StringComparison.Ordinal) && l.Contains(frozen.Address, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the seed marking web-b unreachable");
             var run = await ProcessRunner.ConnCheckAsync(config.Path, "--seed", seed.Address);
@@ -69,10 +68,6 @@ public sealed class MembershipTests : IDisposable
             Assert.Equal(3, run.ExitCode);
             Assert.Contains($"web/web-a tcp:127.0.0.1:{open.Port} OK", run.Lines);
             Assert.Contains(run.Lines, l => l.StartsWith($"web/web-b tcp:127.0.0.1:{open.Port} UNKNOWN - agent at {frozen.Address} unreachable: no answer within 3s", StringComparison.Ordinal));
-        }
-        finally
-        {
-            frozen.Process.Thaw();
         }
     }
 

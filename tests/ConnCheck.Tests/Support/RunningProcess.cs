@@ -127,6 +127,18 @@ public sealed class RunningProcess : IAsyncDisposable
     /// <summary>SIGCONT: thaw a frozen process.</summary>
     public void Thaw() => Send(18);
 
+    /// <summary>Freezes the process until the result is disposed, so a failing test never leaves it stopped.</summary>
+    public IDisposable FreezeUntilDisposed()
+    {
+        Freeze();
+        return new Thawer(this);
+    }
+
+    private sealed class Thawer(RunningProcess process) : IDisposable
+    {
+        public void Dispose() => process.Thaw();
+    }
+
     private void Send(int signal)
     {
         if (Kill(process.Id, signal) != 0)
