@@ -48,6 +48,14 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             system.ActorOf(Props.Create(() => new QuarantineListener(removed)), "quarantine-listener");
             var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s, TransportSecurity.IsEnabled(config))!).ToArray();
             system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), removed), "seed-watch");
+            var seedsElsewhere = seedAddresses.Select(Address.Parse).Where(a => !a.Equals(cluster.SelfAddress)).ToArray();
+            if (seedsElsewhere.Length > 0)
+            {
+                var retry = system.Settings.Config.GetTimeSpan("akka.cluster.retry-unsuccessful-join-after", TimeSpan.FromSeconds(5));
+                var warnAfter = system.Settings.Config.GetTimeSpan("conn-check.agent.seed-warning-after", TimeSpan.FromSeconds(20));
+                system.ActorOf(JoinWatch.Props(cluster, seedsElsewhere, warnAfter, retry), "join-watch");
+            }
+
             if (options.Seeds.Count == 0)
             {
                 // No seeds: a cluster of one, so discovery through this agent still works.

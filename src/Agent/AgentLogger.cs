@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
+using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Agent;
 
@@ -14,9 +15,43 @@ public sealed class AgentLogger : ReceiveActor
 {
     public AgentLogger()
     {
-        var stackTraces = Context.System.Settings.Config.GetBoolean("conn-check.agent.log-stack-traces", false);
+        var config = Context.System.Settings.Config;
+        var stackTraces = config.GetBoolean("conn-check.agent.log-stack-traces", false);
+        var seedMarks = config.GetStringList("akka.cluster.seed-nodes", [])
+            .Select(s => AkkaAddress.HostPort(s))
+            .SelectMany(hostPort => new[] { "@" + hostPort, Uri.EscapeDataString("@" + hostPort) })
+            .ToArray();
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-        Receive<LogEvent>(e => Console.Out.WriteLine(Format(e, stackTraces)));
+        Receive<LogEvent>(e =>
+        {
+            if (!IsSeedNoise(e, seedMarks))
+            {
+                Console.Out.WriteLine(Format(e, stackTraces));
+            }
+        });
+    }
+
+    /// <summary>
+    /// Akka's warnings about seeds it cannot join or associate with, repeated every few seconds for
+    /// as long as they are unreachable: <see cref="Membership.JoinWatch"/> says it once instead.
+    /// Kept at DEBUG level, where every detail is wanted.
+    /// </summary>
+    public static bool IsSeedNoise(LogEvent e, IReadOnlyList<string> seedMarks)
+    {
+        if (e is Debug)
+        {
+            return false;
+        }
+
+        var source = e.LogSource ?? "";
+        if (source.Contains("joinSeedNodeProcess", StringComparison.Ordinal) || source.Contains("firstSeedNodeProcess", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var remoting = source.Contains("endpointManager", StringComparison.Ordinal) || source.Contains("akkaProtocol", StringComparison.Ordinal) || source.StartsWith("remoting", StringComparison.Ordinal);
+        var text = source + " " + e.Message;
+        return remoting && seedMarks.Any(mark => text.Contains(mark, StringComparison.OrdinalIgnoreCase));
     }
 
     public static string Format(LogEvent e, bool stackTraces)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Remote;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Protocol;
 using ConnCheck.Protocol.Messages;
@@ -57,15 +58,14 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             }
         });
         Receive<BatchFinished>(Finish);
-        Receive<CancelBatch>(c => Cancel(c.RunId, "cancelled by the coordinator"));
-        Receive<Terminated>(t =>
-        {
-            foreach (var batch in running.Values.Where(b => b.Requester.Equals(t.ActorRef)).ToList())
-            {
-                Cancel(batch.RunId, "coordinator lost");
-            }
-        });
+        Receive<CancelBatch>(c => Cancel(c.RunId, "the coordinator asked (deadline passed or run interrupted)"));
+        // A killed coordinator closes its connection: cancel at once rather than after the watch's
+        // failure detector pause, which is what a silent (frozen, unplugged) coordinator costs.
+        Receive<DisassociatedEvent>(e => CancelFrom(b => b.Requester.Path.Address.Equals(e.RemoteAddress), "the coordinator's connection closed"));
+        Receive<Terminated>(t => CancelFrom(b => b.Requester.Equals(t.ActorRef), $"the coordinator went silent (no heartbeat for {WatchPause(Context.System)})"));
     }
+
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -74,6 +74,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        Context.System.EventStream.Unsubscribe(Self);
         foreach (var batch in running.Values)
         {
             batch.Cancellation.Cancel();
@@ -102,7 +103,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
 
         var self = Self;
         var vantage = new Vantage(identity.Zone, identity.Name);
-        runner.RunAsync(batch.Checks, vantage, result =>
+        runner.WithDefaultTimeout(TimeSpan.FromSeconds(batch.DefaultTimeoutSeconds)).RunAsync(batch.Checks, vantage, result =>
             {
                 self.Tell(new ResultReady(batch.RunId, result));
                 return ValueTask.CompletedTask;
@@ -130,15 +131,26 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void CancelFrom(Func<RunningBatch, bool> requesterGone, string why)
+    {
+        foreach (var batch in running.Values.Where(requesterGone).ToList())
+        {
+            Cancel(batch.RunId, why);
+        }
+    }
+
     private void Cancel(string runId, string why)
     {
         if (running.Remove(runId, out var batch))
         {
             batch.Cancellation.Cancel();
             batch.Cancellation.Dispose();
-            log.Info("batch {0} from {1}: {2} after {3} of {4} checks", runId, batch.Requester.Path.Address, why, batch.Reported, batch.Total);
+            log.Info("batch {0} from {1} cancelled: {2}; {3} of {4} checks had finished, the rest stopped and their sockets closed", runId, batch.Requester.Path.Address, why, batch.Reported, batch.Total);
         }
     }
+
+    private static string WatchPause(ActorSystem system) =>
+        $"{system.Settings.Config.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause", TimeSpan.FromSeconds(10)).TotalSeconds:0.#}s";
 
     // Results are streamed, but those finishing within a few milliseconds travel together.
     private static void Send(RunningBatch batch)

@@ -26,19 +26,29 @@ public sealed class DirectoryActor : ReceiveActor
     public static IReadOnlyList<AgentEntry> Members(Akka.Cluster.Cluster cluster)
     {
         var state = cluster.State;
-        return state.Members
+        var members = state.Members
             .Where(m => m.HasRole("agent") && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp)
-            .Select(m => new AgentEntry(
-                Name: Role(m, "name:") ?? m.Address.Host ?? "?",
-                Zone: Role(m, "zone:") ?? "?",
-                Address: m.Address.ToString(),
-                Host: m.Address.Host ?? "",
-                Port: m.Address.Port ?? 0,
-                Status: m.Status.ToString(),
-                Reachable: !state.Unreachable.Contains(m)))
-            .ToArray();
+            .Select(m => Entry(m.Address, m.Roles, m.Status.ToString(), !state.Unreachable.Contains(m)))
+            .ToList();
+        // An agent that has not joined (its seeds are unreachable) still runs checks: it lists itself,
+        // so a coordinator that asks it as a seed still finds this vantage point.
+        if (members.All(m => m.Address != cluster.SelfAddress.ToString()))
+        {
+            members.Add(Entry(cluster.SelfAddress, cluster.SelfRoles, AgentEntry.NotJoined, true));
+        }
+
+        return members;
     }
 
-    private static string? Role(Member member, string prefix) =>
-        member.Roles.FirstOrDefault(r => r.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+    private static AgentEntry Entry(Address address, IEnumerable<string> roles, string status, bool reachable) => new(
+        Name: Role(roles, "name:") ?? address.Host ?? "?",
+        Zone: Role(roles, "zone:") ?? "?",
+        Address: address.ToString(),
+        Host: address.Host ?? "",
+        Port: address.Port ?? 0,
+        Status: status,
+        Reachable: reachable);
+
+    private static string? Role(IEnumerable<string> roles, string prefix) =>
+        roles.FirstOrDefault(r => r.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
 }

@@ -51,6 +51,12 @@ public sealed class SeedWatch : ReceiveActor, IWithTimers
 
     private void Judge(Address seed, AgentList list)
     {
+        // A seed that is itself still joining has no cluster to be an island of.
+        if (list.Agents.All(a => a.Status == AgentEntry.NotJoined))
+        {
+            return;
+        }
+
         var mine = cluster.State.Members.Select(m => m.Address).ToHashSet();
         var seedListsMe = list.Agents.Any(a => a.Address == cluster.SelfAddress.ToString());
         if (!seedListsMe && !mine.Contains(seed))

@@ -71,6 +71,10 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
     /// </summary>
     public int EffectiveConcurrency { get; } = Math.Clamp(options.MaxConcurrency, 1, FileLimits.CheckBudget());
 
+    /// <summary>The same runner with another timeout for checks that set none (a run's --connect-timeout on an agent).</summary>
+    public CheckRunner WithDefaultTimeout(TimeSpan timeout) =>
+        timeout <= TimeSpan.Zero || timeout == options.DefaultTimeout ? this : new CheckRunner(registry, options with { DefaultTimeout = timeout });
+
     private async Task RunInSlotAsync(CheckSpec spec, Vantage vantage, Func<CheckResult, ValueTask> onResult, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         CheckResult result;

@@ -17,33 +17,48 @@ public sealed class AgentsCommand(IReadOnlyList<string> seeds, string? bind, str
 
         // The same discovery as a run, so an agent whose TLS handshake fails is reported without
         // hiding the others (see RemoteAgents).
-        await using var agents = await RemoteAgents.ConnectAsync(seeds, [], bind, publicHostname, hoconFile, cancellationToken).ConfigureAwait(false);
+        await using var agents = await RemoteAgents.ConnectAsync(seeds.Select(s => new SeedRef(s)).ToArray(), [], bind, publicHostname, hoconFile, cancellationToken).ConfigureAwait(false);
         if (agents.SeedProblem is { } problem)
         {
             await output.WriteLineAsync($"CONN-CHECK UNKNOWN: {problem}").ConfigureAwait(false);
             return 3;
         }
 
-        var members = agents.Members;
         var contacts = agents.Contacts.GroupBy(c => c.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderBy(c => c.Info is null).First(), StringComparer.Ordinal);
-        var rows = members
-            .OrderBy(m => m.Zone, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal)
-            .Select(m =>
+        var rows = agents.Clusters
+            .SelectMany(cluster => cluster.Members.Select(m => (Cluster: cluster.Number, Member: m)))
+            .DistinctBy(r => r.Member.Address)
+            .OrderBy(r => r.Member.Zone, StringComparer.Ordinal).ThenBy(r => r.Member.Name, StringComparer.Ordinal)
+            .Select(r =>
             {
-                var contact = contacts.GetValueOrDefault(m.Address);
+                var contact = contacts.GetValueOrDefault(r.Member.Address);
                 var fromHere = contact?.Info is not null
                     ? string.Create(CultureInfo.InvariantCulture, $"reachable ({contact.RoundTripMs:0.0} ms)")
                     : "UNREACHABLE: " + (contact?.Problem ?? "not tried");
-                return new[] { m.Zone, m.Name, AkkaAddress.HostPort(m.Address), m.Reachable ? m.Status : $"{m.Status}, unreachable", fromHere };
+                var status = r.Member.Reachable ? r.Member.Status : $"{r.Member.Status}, unreachable";
+                return new[] { r.Member.Zone, r.Member.Name, AkkaAddress.HostPort(r.Member.Address), r.Cluster.ToString(CultureInfo.InvariantCulture), status, fromHere };
             })
             .ToList();
 
-        var unreachable = rows.Count(r => r[4].StartsWith("UNREACHABLE", StringComparison.Ordinal));
-        var zones = members.Select(m => m.Zone).Distinct().Count();
-        var status = members.Count == 0 ? "UNKNOWN" : unreachable > 0 ? "WARNING" : "OK";
-        await output.WriteLineAsync($"CONN-CHECK AGENTS {status}: {members.Count} agent(s) in {zones} zone(s), {unreachable} unreachable from here").ConfigureAwait(false);
-        await WriteTableAsync(["ZONE", "AGENT", "ADDRESS", "CLUSTER", "FROM HERE"], rows).ConfigureAwait(false);
-        return members.Count == 0 ? 3 : unreachable > 0 ? 1 : 0;
+        var unreachable = rows.Count(r => r[5].StartsWith("UNREACHABLE", StringComparison.Ordinal));
+        var silentSeeds = agents.SeedAnswers.Where(a => a.Problem is not null).ToArray();
+        var zones = rows.Select(r => r[0]).Distinct().Count();
+        var status = rows.Count == 0 ? "UNKNOWN" : unreachable > 0 || silentSeeds.Length > 0 ? "WARNING" : "OK";
+        var seedNote = silentSeeds.Length == 0 ? "" : $", {silentSeeds.Length} seed(s) not answering";
+        await output.WriteLineAsync($"CONN-CHECK AGENTS {status}: {rows.Count} agent(s) in {zones} zone(s), {agents.Clusters.Count} cluster(s), {unreachable} unreachable from here{seedNote}").ConfigureAwait(false);
+        await WriteTableAsync(["ZONE", "AGENT", "ADDRESS", "CLUSTER", "STATUS", "FROM HERE"], rows).ConfigureAwait(false);
+        foreach (var cluster in agents.Clusters)
+        {
+            var clusterZones = string.Join(", ", cluster.Members.Select(m => m.Zone).Distinct(StringComparer.Ordinal));
+            await output.WriteLineAsync($"cluster {cluster.Number}: {cluster.Members.Count} agent(s) in {clusterZones}, answered by seed {string.Join(", ", cluster.Seeds)}").ConfigureAwait(false);
+        }
+
+        foreach (var seed in silentSeeds)
+        {
+            await output.WriteLineAsync($"seed {seed.HostPort} did not answer: {seed.Problem}").ConfigureAwait(false);
+        }
+
+        return rows.Count == 0 ? 3 : status == "WARNING" ? 1 : 0;
     }
 
     private async Task WriteTableAsync(string[] header, List<string[]> rows)

@@ -32,7 +32,7 @@ public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> see
         }
 
         var needsAgents = config.Checks.Any(c => c.Reachable && c.From.Any(z => z != Zones.Local));
-        var useSeeds = seeds.Count > 0 ? seeds : config.Agents.Seeds;
+        var useSeeds = config.SeedsToAsk(seeds);
         var statics = staticAgents.Select(RunCommand.ParseStaticAgent).Concat(config.Agents.Static).ToArray();
         await using var agents = needsAgents
             ? await RemoteAgents.ConnectAsync(useSeeds, statics, bind, publicHostname, hoconFile, cancellationToken).ConfigureAwait(false)

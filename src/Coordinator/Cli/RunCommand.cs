@@ -119,12 +119,8 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         }
     }
 
-    private (IReadOnlyList<string> Seeds, IReadOnlyList<StaticAgent> Statics) AgentSources(ConnCheckConfig config)
-    {
-        var seeds = settings.Seeds.Count > 0 ? settings.Seeds : config.Agents.Seeds;
-        var statics = settings.Agents.Select(ParseStaticAgent).Concat(config.Agents.Static).ToArray();
-        return (seeds, statics);
-    }
+    private (IReadOnlyList<SeedRef> Seeds, IReadOnlyList<StaticAgent> Statics) AgentSources(ConnCheckConfig config) =>
+        (config.SeedsToAsk(settings.Seeds), settings.Agents.Select(ParseStaticAgent).Concat(config.Agents.Static).ToArray());
 
     private Task<CoordinatorRemoting>? EarlyRemoting(CancellationToken cancellationToken)
     {
@@ -150,7 +146,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             return RemoteAgents.None(needed ? "no --seed or --agent given" : "not needed");
         }
 
-        var remoting = early ?? StartRemoting(seeds.Concat(statics.Select(a => a.Address)).ToArray(), cancellationToken);
+        var remoting = early ?? StartRemoting(seeds.Select(s => s.Address).Concat(statics.Select(a => a.Address)).ToArray(), cancellationToken);
         return await RemoteAgents.ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
     }
 

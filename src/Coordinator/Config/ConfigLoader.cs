@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Protocol;
+using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Coordinator.Config;
 
@@ -139,26 +140,31 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 }
 
                 var minAgents = 1;
+                var seeds = new List<string>();
                 if (value is YamlMapping settings)
                 {
                     foreach (var (settingKey, settingValue) in settings.Entries)
                     {
-                        if (settingKey.Value != "min_agents")
+                        switch (settingKey.Value)
                         {
-                            Error(settingKey, $"unknown zone setting '{YamlTree.Shorten(settingKey.Value)}'{Suggest(settingKey.Value, ["min_agents"])}; expected min_agents");
-                        }
-                        else if (ToInteger(settingValue, "min_agents", 0, 10_000) is { } n)
-                        {
-                            minAgents = n;
+                            case "min_agents":
+                                minAgents = ToInteger(settingValue, "min_agents", 0, 10_000) ?? minAgents;
+                                break;
+                            case "seeds":
+                                seeds.AddRange(ToAgentAddresses(settingValue, "seeds"));
+                                break;
+                            default:
+                                Error(settingKey, $"unknown zone setting '{YamlTree.Shorten(settingKey.Value)}'{Suggest(settingKey.Value, ["min_agents", "seeds"])}; expected min_agents, seeds");
+                                break;
                         }
                     }
                 }
                 else if (value is not YamlScalar { IsNull: true })
                 {
-                    Error(value, $"zone '{key.Value}' must be a mapping such as {{ min_agents: 2 }}, got {value.Kind}");
+                    Error(value, $"zone '{key.Value}' must be a mapping such as {{ min_agents: 2, seeds: [HOST:PORT] }}, got {value.Kind}");
                 }
 
-                zones[key.Value] = new ZoneSpec(key.Value, minAgents);
+                zones[key.Value] = new ZoneSpec(key.Value, minAgents, seeds);
             }
 
             return zones;
@@ -184,7 +190,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 switch (key.Value)
                 {
                     case "seeds":
-                        seeds.AddRange(ToStringList(value, "seeds") ?? []);
+                        seeds.AddRange(ToAgentAddresses(value, "seeds"));
                         break;
                     case "static" when value is YamlMapping byZone:
                         foreach (var (zone, addresses) in byZone.Entries)
@@ -203,6 +209,29 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             }
 
             return new AgentSources(seeds, statics);
+        }
+
+        /// <summary>A list of agent addresses (HOST:PORT, [v6]:PORT or an akka address); a bad one is an error at its position.</summary>
+        private List<string> ToAgentAddresses(YamlNode node, string what)
+        {
+            var addresses = new List<string>();
+            foreach (var item in node is YamlSequence sequence ? sequence.Items : [node])
+            {
+                if (ToStringList(item, what) is not [var text])
+                {
+                    continue;
+                }
+
+                if (AkkaAddress.Normalize(text) is null)
+                {
+                    Error(item, $"bad agent address '{YamlTree.Shorten(text)}' in {what}: expected HOST:PORT");
+                    continue;
+                }
+
+                addresses.Add(text);
+            }
+
+            return addresses;
         }
 
         private YamlMapping? ReadDefaults(YamlNode? node)

@@ -2,8 +2,8 @@ using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Config;
 
-/// <summary>A zone the config declares, with the number of live agents it needs.</summary>
-public sealed record ZoneSpec(string Name, int MinAgents = 1);
+/// <summary>A zone the config declares, with the number of live agents it needs and the seeds of its own cluster.</summary>
+public sealed record ZoneSpec(string Name, int MinAgents = 1, IReadOnlyList<string>? Seeds = null);
 
 /// <summary>Where to find agents, when the config says (overridden by --seed and --agent).</summary>
 public sealed record AgentSources(IReadOnlyList<string> Seeds, IReadOnlyList<StaticAgent> Static)
@@ -21,6 +21,15 @@ public sealed record ConnCheckConfig(
     IReadOnlyDictionary<string, ZoneSpec> Zones,
     AgentSources Agents)
 {
+    /// <summary>
+    /// The seeds to ask: <paramref name="commandLine"/> (--seed, CONN_CHECK_SEEDS) replace agents.seeds,
+    /// and every zone's own seeds are asked as well (on a segmented network each zone is its own cluster).
+    /// </summary>
+    public IReadOnlyList<ConnCheck.Coordinator.Remote.SeedRef> SeedsToAsk(IReadOnlyList<string> commandLine) =>
+        (commandLine.Count > 0 ? commandLine : Agents.Seeds).Select(s => new ConnCheck.Coordinator.Remote.SeedRef(s))
+            .Concat(Zones.Values.SelectMany(z => (z.Seeds ?? []).Select(s => new ConnCheck.Coordinator.Remote.SeedRef(s, z.Name))))
+            .ToArray();
+
     /// <summary>True when the config declares its zones, so from: must name one of them.</summary>
     public bool DeclaresZones => Zones.Count > 0;
 }

@@ -13,6 +13,16 @@ public sealed record AgentContact(string Address, string? ExpectedZone, AgentInf
     public string DisplayName => Info?.Name ?? ExpectedName ?? AkkaAddress.HostPort(Address);
 }
 
+/// <summary>A seed to ask for its cluster's membership; <paramref name="Zone"/> when the config lists it under that zone.</summary>
+public sealed record SeedRef(string Address, string? Zone = null);
+
+/// <summary>What one seed said: the members it sees, or why it did not answer.</summary>
+/// <param name="Contacted">The transport was tried (greeting the seed again would only meet Akka's retry gate).</param>
+public sealed record SeedAnswer(SeedRef Seed, string? AkkaAddress, IReadOnlyList<AgentEntry> Members, string? Problem, bool Contacted = false)
+{
+    public string HostPort => AkkaAddress is null ? Seed.Address : ConnCheck.Protocol.Hosting.AkkaAddress.HostPort(AkkaAddress);
+}
+
 /// <summary>An agent to greet: where, and what the membership (or the command line) says it is.</summary>
 public sealed record AgentCandidate(string Address, string? Zone, string? Name = null);
 
@@ -27,50 +37,49 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting, IReadOnlyDictio
     private string? RefusedProblem(string address) =>
         refused is not null && refused.TryGetValue(CoordinatorRemoting.Bare(address), out var why) ? why : null;
 
-    /// <summary>Asks each seed in turn for the agents it sees; the first answer wins.</summary>
-    public async Task<(IReadOnlyList<AgentEntry> Agents, string? Problem)> ListAsync(IReadOnlyList<string> seeds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks every seed at once for the membership it sees (one discovery timeout in all, not one per
+    /// seed): agents in firewalled zones form one cluster per zone, so each seed may know other agents.
+    /// </summary>
+    public async Task<IReadOnlyList<SeedAnswer>> AskSeedsAsync(IReadOnlyList<SeedRef> seeds, CancellationToken cancellationToken)
     {
-        var failures = new List<string>();
-        foreach (var seed in seeds)
+        var answers = await Task.WhenAll(seeds.DistinctBy(s => (s.Address, s.Zone)).Select(s => AskSeedAsync(s, cancellationToken))).ConfigureAwait(false);
+        foreach (var failed in answers.Where(a => a.Problem is not null && a.AkkaAddress is not null && a.Contacted))
         {
-            var address = remoting.AddressOf(seed);
-            if (address is null)
-            {
-                failures.Add($"{seed}: not HOST:PORT");
-                continue;
-            }
-
-            if (RefusedProblem(address) is { } refusal)
-            {
-                failures.Add($"{AkkaAddress.HostPort(address)}: {refusal}");
-                failedSeeds[address] = refusal;
-                continue;
-            }
-
-            try
-            {
-                var (reply, _) = await AskAsync<AgentList>($"{address}/user/directory", new GetAgents(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
-                if (reply.Refusal is not null)
-                {
-                    failures.Add($"{AkkaAddress.HostPort(address)} refused: {reply.Refusal}");
-                    continue;
-                }
-
-                return (reply.Agents, null);
-            }
-            catch (Exception ex) when (ex is TimeoutException or PeerUnreachableException or InvalidCastException)
-            {
-                failures.Add($"{AkkaAddress.HostPort(address)}: {ex.Message}");
-                failedSeeds[address] = ex.Message;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                failures.Add($"{AkkaAddress.HostPort(address)}: no answer before the run's deadline");
-                break;
-            }
+            failedSeeds.TryAdd(failed.AkkaAddress!, failed.Problem!);
         }
 
-        return ([], $"no seed answered ({string.Join("; ", failures)})");
+        return answers;
+    }
+
+    private async Task<SeedAnswer> AskSeedAsync(SeedRef seed, CancellationToken cancellationToken)
+    {
+        var address = remoting.AddressOf(seed.Address);
+        if (address is null)
+        {
+            return new SeedAnswer(seed, null, [], "not HOST:PORT");
+        }
+
+        if (RefusedProblem(address) is { } refusal)
+        {
+            return new SeedAnswer(seed, address, [], refusal, Contacted: true);
+        }
+
+        try
+        {
+            var (reply, _) = await AskAsync<AgentList>($"{address}/user/directory", new GetAgents(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
+            return reply.Refusal is not null
+                ? new SeedAnswer(seed, address, [], $"refused: {reply.Refusal}")
+                : new SeedAnswer(seed, address, reply.Agents, null);
+        }
+        catch (Exception ex) when (ex is TimeoutException or PeerUnreachableException or InvalidCastException)
+        {
+            return new SeedAnswer(seed, address, [], ex.Message, Contacted: true);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new SeedAnswer(seed, address, [], "no answer before the run's deadline");
+        }
     }
 
     /// <summary>Says hello to every candidate at once; each answers with its name and zone, or does not.</summary>

@@ -11,12 +11,14 @@ public sealed class RemoteAgents : IAsyncDisposable
 {
     private readonly CoordinatorRemoting? remoting;
 
-    private RemoteAgents(CoordinatorRemoting? remoting, IReadOnlyList<AgentContact> contacts, string? seedProblem, IReadOnlyList<AgentEntry>? members = null)
+    private RemoteAgents(CoordinatorRemoting? remoting, IReadOnlyList<AgentContact> contacts, string? seedProblem, IReadOnlyList<SeedAnswer>? seedAnswers = null)
     {
         this.remoting = remoting;
         Contacts = contacts;
         SeedProblem = seedProblem;
-        Members = members ?? [];
+        SeedAnswers = seedAnswers ?? [];
+        Clusters = DiscoveredCluster.Merge(SeedAnswers);
+        Members = Clusters.SelectMany(c => c.Members).DistinctBy(m => m.Address).ToArray();
         Live = contacts.Where(c => c.Info is not null).DistinctBy(c => c.Address)
             .GroupBy(c => c.Info!.Zone, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<AgentInfo>)g.Select(c => c.Info!).OrderBy(a => a.Name, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
@@ -26,14 +28,23 @@ public sealed class RemoteAgents : IAsyncDisposable
 
     public IReadOnlyList<AgentContact> Contacts { get; }
 
-    /// <summary>The membership as the seed that answered listed it (empty without seeds).</summary>
+    /// <summary>Every member of every cluster a seed answered for, once each (empty without seeds).</summary>
     public IReadOnlyList<AgentEntry> Members { get; }
+
+    /// <summary>The clusters the seeds' answers make up: one per zone on a segmented network, one on a flat one.</summary>
+    public IReadOnlyList<DiscoveredCluster> Clusters { get; }
+
+    /// <summary>What each seed said, in the order given.</summary>
+    public IReadOnlyList<SeedAnswer> SeedAnswers { get; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<AgentInfo>> Live { get; }
 
     public string? SeedProblem { get; }
 
-    /// <summary>Why a zone has fewer live agents than it could: seeds that did not answer, agents that did not.</summary>
+    /// <summary>
+    /// Why a zone has fewer live agents than it could: seeds that did not answer (all of them, or
+    /// those of this zone and those of no zone), agents that did not.
+    /// </summary>
     public string? ProblemFor(string zone)
     {
         var problems = Contacts.Where(c => c.Info is null && (c.ExpectedZone is null || c.ExpectedZone == zone)).Select(c => c.Problem!).ToList();
@@ -41,9 +52,24 @@ public sealed class RemoteAgents : IAsyncDisposable
         {
             problems.Insert(0, SeedProblem);
         }
+        else
+        {
+            var zoneSeeds = SeedAnswers.Where(a => a.Seed.Zone == zone).ToArray();
+            var failed = SeedAnswers.Where(a => a.Problem is not null && (a.Seed.Zone is null || a.Seed.Zone == zone)).ToArray();
+            if (zoneSeeds.Length > 0 && zoneSeeds.All(a => a.Problem is not null))
+            {
+                problems.Insert(0, $"no seed of zone {zone} answered ({Describe(zoneSeeds)})");
+            }
+            else if (failed.Length > 0)
+            {
+                problems.Insert(0, $"seeds that did not answer: {Describe(failed)}");
+            }
+        }
 
         return problems.Count == 0 ? null : string.Join("; ", problems);
     }
+
+    private static string Describe(IEnumerable<SeedAnswer> failed) => string.Join("; ", failed.Select(a => $"{a.HostPort}: {a.Problem}"));
 
     /// <summary>
     /// Agents of a zone that the membership or the command line named but that did not answer (or
@@ -64,20 +90,20 @@ public sealed class RemoteAgents : IAsyncDisposable
     /// else the config's agents.seeds), plus static --agent ZONE=HOST:PORT entries and the config's agents.static.
     /// </summary>
     public static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, string? bind, string? publicHostname, string? hoconFile, CancellationToken cancellationToken)
+        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, string? bind, string? publicHostname, string? hoconFile, CancellationToken cancellationToken)
     {
         if (seeds.Count == 0 && statics.Count == 0)
         {
             return None("no --seed or --agent given");
         }
 
-        var remoting = CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Concat(statics.Select(s => s.Address)).ToArray(), cancellationToken);
+        var remoting = CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Select(s => s.Address).Concat(statics.Select(s => s.Address)).ToArray(), cancellationToken);
         return await ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
     }
 
     /// <param name="remoting">The coordinator's remoting, possibly already starting; owned by the result from here on.</param>
     public static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, CancellationToken cancellationToken)
+        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, CancellationToken cancellationToken)
     {
         var current = await remoting.ConfigureAwait(false);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -101,22 +127,26 @@ public sealed class RemoteAgents : IAsyncDisposable
     private const int MaxTlsRestarts = 5;
 
     private static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<string> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, IReadOnlyDictionary<string, string> refused, CancellationToken cancellationToken)
+        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, IReadOnlyDictionary<string, string> refused, CancellationToken cancellationToken)
     {
         try
         {
             var discovery = new AgentDiscovery(remoting, refused);
             var candidates = new List<AgentCandidate>();
             string? seedProblem = null;
-            IReadOnlyList<AgentEntry> members = [];
+            IReadOnlyList<SeedAnswer> answers = [];
             if (seeds.Count > 0)
             {
-                (members, var problem) = await discovery.ListAsync(seeds, cancellationToken).ConfigureAwait(false);
-                seedProblem = problem;
-                // Members the seed sees as unreachable are greeted too: the coordinator's own path
+                answers = await discovery.AskSeedsAsync(seeds, cancellationToken).ConfigureAwait(false);
+                if (answers.All(a => a.Problem is not null))
+                {
+                    seedProblem = $"no seed answered ({Describe(answers)})";
+                }
+
+                // Members a seed sees as unreachable are greeted too: the coordinator's own path
                 // decides, and a vantage point that cannot be reached must show up as UNKNOWN rather
                 // than vanish from a report that would then pass.
-                candidates.AddRange(members.Select(m => new AgentCandidate(m.Address, m.Zone, m.Name)));
+                candidates.AddRange(answers.SelectMany(a => a.Members).DistinctBy(m => m.Address).Select(m => new AgentCandidate(m.Address, m.Zone, m.Name)));
             }
 
             foreach (var agent in statics)
@@ -125,7 +155,7 @@ public sealed class RemoteAgents : IAsyncDisposable
             }
 
             var contacts = await discovery.GreetAsync(candidates, cancellationToken).ConfigureAwait(false);
-            return new RemoteAgents(remoting, contacts, seedProblem, members);
+            return new RemoteAgents(remoting, contacts, seedProblem, answers);
         }
         catch
         {

@@ -46,7 +46,11 @@ public sealed record CancelBatch(string RunId) : IProtocolMessage;
 public sealed record GetAgents(int Version) : IProtocolMessage;
 
 /// <summary>One cluster member as a seed sees it.</summary>
-public sealed record AgentEntry(string Name, string Zone, string Address, string Host, int Port, string Status, bool Reachable);
+public sealed record AgentEntry(string Name, string Zone, string Address, string Host, int Port, string Status, bool Reachable)
+{
+    /// <summary>The status of an agent that lists itself because it has not joined any cluster (its seeds are unreachable).</summary>
+    public const string NotJoined = "not joined";
+}
 
 /// <summary>Seed agent → coordinator: the membership it sees.</summary>
 public sealed record AgentList(int Version, IReadOnlyList<AgentEntry> Agents, string? Refusal = null) : IProtocolMessage;

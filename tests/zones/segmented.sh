@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# A segmented estate on one machine, built from Linux network namespaces: three zones whose hosts
+# cannot reach each other at all, a coordinator host that reaches every agent's port and nothing
+# else, and a services host. Every address exists only inside the namespaces this script creates.
+#
+#   PREFIX-web-1   10.79.1.11 ┐ bridge 10.79.1.1 ┐
+#   PREFIX-web-2   10.79.1.12 ┘                   │
+#   PREFIX-batch-1 10.79.2.11 ── 10.79.2.1        ├─ PREFIX-router (iptables FORWARD)
+#   PREFIX-ops-1   10.79.3.11 ── 10.79.3.1        │
+#   PREFIX-coord   10.79.8.10 ── 10.79.8.1        │
+#   PREFIX-svc     10.79.9.10 ── 10.79.9.1        ┘  TCP listeners :7001 :7002, UDP echo :7004
+#
+# Usage: segmented.sh up PREFIX DIR [segmented|flat]   DIR/env gets names and addresses
+#        segmented.sh down PREFIX
+# segmented (default): zone ↔ zone DROPped; the coordinator may open connections to the agents'
+# port 4550 and nothing else (replies ride the established connection); every zone reaches the
+# services' 7001, only web reaches 7002. flat: the router forwards everything.
+set -euo pipefail
+
+usage() { echo "usage: segmented.sh up PREFIX DIR [segmented|flat] | down PREFIX" >&2; exit 2; }
+fail() { echo "segmented.sh: $1" >&2; [ -n "${2:-}" ] && [ -f "$2" ] && tail -n 20 "$2" >&2; exit 1; }
+
+action=${1:-}; prefix=${2:-}
+[[ "$prefix" =~ ^[a-z0-9]{2,12}$ ]] || usage
+
+SERVICE_LIFETIME=${SERVICE_LIFETIME:-1800}
+hosts=(web-1 web-2 batch-1 ops-1 coord svc)
+declare -A address=([web-1]=10.79.1.11 [web-2]=10.79.1.12 [batch-1]=10.79.2.11 [ops-1]=10.79.3.11 [coord]=10.79.8.10 [svc]=10.79.9.10)
+declare -A gateway=([web-1]=10.79.1.1 [web-2]=10.79.1.1 [batch-1]=10.79.2.1 [ops-1]=10.79.3.1 [coord]=10.79.8.1 [svc]=10.79.9.1)
+router="$prefix-router"
+ns() { echo "$prefix-$1"; }
+in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+
+down() {
+  local names
+  names=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$prefix-" || true)
+  for n in $names; do
+    pids=$(ip netns pids "$n" 2>/dev/null || true)
+    [ -n "$pids" ] && kill -KILL $pids 2>/dev/null || true
+  done
+  for n in $names; do ip netns del "$n" 2>/dev/null || true; done
+  local still
+  still=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$prefix-" || true)
+  [ -z "$still" ] || fail "namespaces left behind: $still"
+}
+
+router_rules() {
+  local mode=$1
+  local r=(ip netns exec "$router" iptables)
+  "${r[@]}" -P FORWARD DROP
+  "${r[@]}" -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+  if [ "$mode" = flat ]; then
+    "${r[@]}" -A FORWARD -j ACCEPT
+    return
+  fi
+  # Bridged traffic inside the web zone passes FORWARD too where br_netfilter is loaded: agent ↔ agent
+  # inside one zone's cluster is the other path conn-check needs.
+  "${r[@]}" -A FORWARD -i brweb -o brweb -j ACCEPT
+  # The only opening conn-check itself needs across zones: coordinator → each agent's remoting port.
+  for zone in 10.79.1.0/24 10.79.2.0/24 10.79.3.0/24; do
+    "${r[@]}" -A FORWARD -s 10.79.8.0/24 -d "$zone" -p tcp --dport 4550 -j ACCEPT
+    # What the checks verify: every zone reaches 7001 and the UDP echo.
+    "${r[@]}" -A FORWARD -s "$zone" -d 10.79.9.0/24 -p tcp --dport 7001 -j ACCEPT
+    "${r[@]}" -A FORWARD -s "$zone" -d 10.79.9.0/24 -p udp --dport 7004 -j ACCEPT
+  done
+  "${r[@]}" -A FORWARD -s 10.79.1.0/24 -d 10.79.9.0/24 -p tcp --dport 7002 -j ACCEPT
+}
+
+up() {
+  local dir=$1 mode=$2
+  [ -d "$dir" ] || fail "$dir is not a directory"
+  dir=$(cd "$dir" && pwd)
+  trap 'status=$?; [ $status -ne 0 ] && down; exit $status' EXIT
+  command -v ip >/dev/null && command -v iptables >/dev/null \
+    || fail "ip and iptables are needed (tests/setup/install-deps.sh)"
+  [ "$(id -u)" = 0 ] || fail "network namespaces need root"
+  ip netns add "$router" 2>"$dir/netns.err" || fail "cannot create network namespace $router: $(cat "$dir/netns.err")"
+  in_ns "$router" ip link set lo up
+  in_ns "$router" sysctl -qw net.ipv4.ip_forward=1
+  # Inside a zone the two web hosts share a bridge: their traffic never crosses the router's FORWARD.
+  ip -n "$router" link add brweb type bridge
+  ip -n "$router" addr add 10.79.1.1/24 dev brweb
+  ip -n "$router" link set brweb up
+  local id=${prefix: -6} i=0
+  for h in "${hosts[@]}"; do
+    i=$((i + 1))
+    local n; n=$(ns "$h")
+    ip netns add "$n"
+    in_ns "$n" ip link set lo up
+    ip link add "s${id}h$i" netns "$router" type veth peer name eth0 netns "$n"
+    ip -n "$n" addr add "${address[$h]}/24" dev eth0
+    ip -n "$n" link set eth0 up
+    if [ "$h" = web-1 ] || [ "$h" = web-2 ]; then
+      ip -n "$router" link set "s${id}h$i" master brweb
+    else
+      ip -n "$router" addr add "${gateway[$h]}/24" dev "s${id}h$i"
+    fi
+    ip -n "$router" link set "s${id}h$i" up
+    ip -n "$n" route add 10.79.0.0/16 via "${gateway[$h]}"
+  done
+  router_rules "$mode"
+
+  local svc; svc=$(ns svc)
+  in_ns "$svc" timeout "$SERVICE_LIFETIME" /usr/bin/python3 "$(dirname "$0")/listeners.py" "${address[svc]}" 7001 7002 --udp 7004 \
+    > "$dir/listeners.log" 2>&1 &
+  local deadline=$((SECONDS + 30))
+  until grep -q '^ready' "$dir/listeners.log" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "the listeners did not start" "$dir/listeners.log"
+    sleep 0.1
+  done
+
+  {
+    echo "PREFIX=$prefix"
+    echo "ROUTER_NS=$router"
+    for h in "${hosts[@]}"; do
+      local key=${h^^}; key=${key//-/_}
+      echo "${key}_NS=$(ns "$h")"
+      echo "${key}_ADDR=${address[$h]}"
+    done
+  } > "$dir/env"
+  trap - EXIT
+}
+
+case "$action" in
+  up) up "${3:?usage: segmented.sh up PREFIX DIR [segmented|flat]}" "${4:-segmented}" ;;
+  down) down ;;
+  *) usage ;;
+esac
