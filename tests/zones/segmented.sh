@@ -13,7 +13,7 @@
 # Usage: segmented.sh up PREFIX DIR [segmented|flat]   DIR/env gets names and addresses
 #        segmented.sh down PREFIX
 # segmented (default): zone ↔ zone DROPped; the coordinator may open connections to the agents'
-# port 4550 and nothing else (replies ride the established connection); every zone reaches the
+# ports 4550-4551 (4551: a second agent on a host) and nothing else (replies ride the established connection); every zone reaches the
 # services' 7001, only web reaches 7002. flat: the router forwards everything.
 set -euo pipefail
 
@@ -58,7 +58,7 @@ router_rules() {
   "${r[@]}" -A FORWARD -i brweb -o brweb -j ACCEPT
   # The only opening conn-check itself needs across zones: coordinator → each agent's remoting port.
   for zone in 10.79.1.0/24 10.79.2.0/24 10.79.3.0/24; do
-    "${r[@]}" -A FORWARD -s 10.79.8.0/24 -d "$zone" -p tcp --dport 4550 -j ACCEPT
+    "${r[@]}" -A FORWARD -s 10.79.8.0/24 -d "$zone" -p tcp --dport 4550:4551 -j ACCEPT
     # What the checks verify: every zone reaches 7001 and the UDP echo.
     "${r[@]}" -A FORWARD -s "$zone" -d 10.79.9.0/24 -p tcp --dport 7001 -j ACCEPT
     "${r[@]}" -A FORWARD -s "$zone" -d 10.79.9.0/24 -p udp --dport 7004 -j ACCEPT

@@ -60,9 +60,10 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         Receive<BatchFinished>(Finish);
         Receive<CancelBatch>(c => Cancel(c.RunId, "the coordinator asked (deadline passed or run interrupted)"));
         // A killed coordinator closes its connection: cancel at once rather than after the watch's
-        // failure detector pause, which is what a silent (frozen, unplugged) coordinator costs.
-        Receive<DisassociatedEvent>(e => CancelFrom(b => b.Requester.Path.Address.Equals(e.RemoteAddress), "the coordinator's connection closed"));
-        Receive<Terminated>(t => CancelFrom(b => b.Requester.Equals(t.ActorRef), $"the coordinator went silent (no heartbeat for {WatchPause(Context.System)})"));
+        // failure detector pause, which is what a silent (frozen, unplugged) coordinator costs. Akka
+        // gives up a silent peer's association too, so either event may come first.
+        Receive<DisassociatedEvent>(e => CancelFrom(b => b.Requester.Path.Address.Equals(e.RemoteAddress), CoordinatorGone));
+        Receive<Terminated>(t => CancelFrom(b => b.Requester.Equals(t.ActorRef), CoordinatorGone));
     }
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
@@ -149,8 +150,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static string WatchPause(ActorSystem system) =>
-        $"{system.Settings.Config.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause", TimeSpan.FromSeconds(10)).TotalSeconds:0.#}s";
+    private string CoordinatorGone =>
+        $"the coordinator is gone (its connection closed, or it sent no heartbeat for {Context.System.Settings.Config.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause", TimeSpan.FromSeconds(10)).TotalSeconds:0.#}s)";
 
     // Results are streamed, but those finishing within a few milliseconds travel together.
     private static void Send(RunningBatch batch)
