@@ -12,7 +12,7 @@ namespace ConnCheck.Coordinator.Cli;
 /// Exit 0, or 3 when the config is invalid or a zone had no live agent (its rules are missing).
 /// </summary>
 public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> seeds, IReadOnlyList<string> staticAgents,
-    string? bind, string? publicHostname, string? hoconFile, TextWriter output, TextWriter error)
+    string? bind, string? publicHostname, string? hoconFile, TextWriter output, TextWriter error, bool connCheckPaths = false)
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> see
             return CommandLine.UsageError;
         }
 
-        var needsAgents = config.Checks.Any(c => c.Reachable && c.From.Any(z => z != Zones.Local));
+        var needsAgents = connCheckPaths || config.Checks.Any(c => c.Reachable && c.From.Any(z => z != Zones.Local));
         var useSeeds = config.SeedsToAsk(seeds);
         var statics = staticAgents.Select(RunCommand.ParseStaticAgent).Concat(config.Agents.Static).ToArray();
         await using var agents = needsAgents
@@ -44,7 +44,14 @@ public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> see
         var coveredZones = config.Checks.Where(c => c.Reachable).SelectMany(c => c.From).Where(z => z != Zones.Local && plan.Uncovered.All(u => u.Zone != z)).Distinct().Order(StringComparer.Ordinal);
         var silent = coveredZones.SelectMany(zone => agents.UnansweredIn(zone).Select(agent => (Zone: zone, Agent: agent))).ToArray();
         comments.AddRange(silent.Select(s => $"zone {s.Zone}: no rules for agent {s.Agent.Name}: {Failures.OneLine(s.Agent.Problem)}"));
-        await output.WriteAsync(EgressYaml.Write(plan.Rules, comments)).ConfigureAwait(false);
+        var rules = plan.Rules;
+        if (connCheckPaths)
+        {
+            comments.Add("and the paths conn-check itself needs: coordinator -> each agent's port, agent <-> agent inside each cluster");
+            rules = [.. rules, .. await ConnCheckPaths.PlanAsync(agents, LocalAddressAsync).ConfigureAwait(false)];
+        }
+
+        await output.WriteAsync(EgressYaml.Write(rules, comments)).ConfigureAwait(false);
         foreach (var zone in plan.Uncovered)
         {
             await error.WriteLineAsync($"conn-check export-fw: zone {zone.Zone} has no live agent, its rules are missing: {Failures.OneLine(zone.Reason)}").ConfigureAwait(false);

@@ -14,15 +14,19 @@ public static class FirewallCommandLine
         var hocon = new Option<string?>("--hocon") { HelpName = "FILE", Description = "Extra HOCON file (TLS, ports)" };
         var bind = new Option<string?>("--bind") { HelpName = "HOST[:PORT]", Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
         var publicHostname = new Option<string?>("--public-hostname") { HelpName = "HOST", Description = "Host name agents use to answer the coordinator" };
+        var selfPaths = new Option<bool>("--conn-check-paths")
+        {
+            Description = "Also print the paths conn-check itself needs: this host -> each agent's port, agent <-> agent inside each cluster",
+        };
         var command = new Command("export-fw", "Print the egress firewall rules each zone needs, as YAML (from_host: each agent's real address)")
         {
-            config, seeds, agents, hocon, bind, publicHostname,
+            config, seeds, agents, hocon, bind, publicHostname, selfPaths,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var allSeeds = (parse.GetValue(seeds) ?? []).Concat(CommandLine.SplitList(Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS"))).ToArray();
             return await new ExportFwCommand(parse.GetValue(config)!, allSeeds, parse.GetValue(agents) ?? [], parse.GetValue(bind),
-                parse.GetValue(publicHostname), parse.GetValue(hocon), output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                parse.GetValue(publicHostname), parse.GetValue(hocon), output, error, parse.GetValue(selfPaths)).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

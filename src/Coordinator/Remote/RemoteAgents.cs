@@ -55,7 +55,9 @@ public sealed class RemoteAgents : IAsyncDisposable
         else
         {
             var zoneSeeds = SeedAnswers.Where(a => a.Seed.Zone == zone).ToArray();
-            var failed = SeedAnswers.Where(a => a.Problem is not null && (a.Seed.Zone is null || a.Seed.Zone == zone)).ToArray();
+            // A failed seed that the membership also lists as an agent is already named below.
+            var failed = SeedAnswers.Where(a => a.Problem is not null && (a.Seed.Zone is null || a.Seed.Zone == zone)
+                && !Contacts.Any(c => c.Info is null && c.Address == a.AkkaAddress)).ToArray();
             if (zoneSeeds.Length > 0 && zoneSeeds.All(a => a.Problem is not null))
             {
                 problems.Insert(0, $"no seed of zone {zone} answered ({Describe(zoneSeeds)})");

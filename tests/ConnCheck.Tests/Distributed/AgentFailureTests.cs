@@ -101,7 +101,7 @@ public sealed class AgentFailureTests
             doomed.KillHard();
         }
 
-        await agent.Process.WaitForLineAsync(l => l.Contains("coordinator lost after 0 of 3 checks", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the agent cancelling the orphaned batch");
+        await agent.Process.WaitForLineAsync(l => l.Contains("cancelled: the coordinator is gone", StringComparison.Ordinal) && l.Contains("0 of 3 checks had finished", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the agent cancelling the orphaned batch");
         using var quick = new TempConfig(Checks("web", open.Port, fast: 1));
         var run = await ProcessRunner.ConnCheckAsync(quick.Path, "--agent", $"web={agent.Address}");
         Assert.Equal(0, run.ExitCode);

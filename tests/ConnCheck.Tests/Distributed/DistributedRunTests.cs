@@ -191,10 +191,11 @@ public sealed class DistributedRunTests(AgentClusterFixture cluster) : IClassFix
         var run = await ProcessRunner.ConnCheckAsync("agents", "--seed", cluster.Seed);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("CONN-CHECK AGENTS OK: 3 agent(s) in 2 zone(s), 0 unreachable from here", run.StatusLine);
-        Assert.Matches($@"^batch\s+batch-1\s+127\.0\.0\.1:{cluster.Batch1.Port}\s+Up\s+reachable \(", run.Lines[2]);
-        Assert.Matches($@"^web\s+web-1\s+127\.0\.0\.1:{cluster.Web1.Port}\s+Up\s+reachable \(", run.Lines[3]);
-        Assert.Matches($@"^web\s+web-2\s+127\.0\.0\.1:{cluster.Web2.Port}\s+Up\s+reachable \(", run.Lines[4]);
+        Assert.Equal("CONN-CHECK AGENTS OK: 3 agent(s) in 2 zone(s), 1 cluster(s), 0 unreachable from here", run.StatusLine);
+        Assert.Matches($@"^batch\s+batch-1\s+127\.0\.0\.1:{cluster.Batch1.Port}\s+1\s+Up\s+reachable \(", run.Lines[2]);
+        Assert.Matches($@"^web\s+web-1\s+127\.0\.0\.1:{cluster.Web1.Port}\s+1\s+Up\s+reachable \(", run.Lines[3]);
+        Assert.Matches($@"^web\s+web-2\s+127\.0\.0\.1:{cluster.Web2.Port}\s+1\s+Up\s+reachable \(", run.Lines[4]);
+        Assert.Equal($"cluster 1: 3 agent(s) in batch, web, answered by seed 127.0.0.1:{cluster.Web1.Port}", run.Lines[5]);
     }
 
     [Fact]

@@ -211,7 +211,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
         var run = await ProcessRunner.ConnCheckAsync(config.Path, "--seed", first.Address, "--hocon", picky.Path);
 
         Assert.Equal(1, agents.ExitCode);
-        Assert.StartsWith("CONN-CHECK AGENTS WARNING: 3 agent(s) in 1 zone(s), 1 unreachable from here", agents.StatusLine);
+        Assert.StartsWith("CONN-CHECK AGENTS WARNING: 3 agent(s) in 1 zone(s), 1 cluster(s), 1 unreachable from here", agents.StatusLine);
         Assert.Contains(agents.Lines, l => l.StartsWith("picky", StringComparison.Ordinal) && l.Contains("p-odd", StringComparison.Ordinal) && l.Contains("UNREACHABLE: agent at " + odd.Address + " unreachable: TLS handshake failed", StringComparison.Ordinal));
         Assert.Equal(2, agents.Lines.Count(l => l.Contains(" reachable (", StringComparison.Ordinal)));
 

@@ -116,4 +116,31 @@ public sealed class SegmentedNetworkTests(SegmentedEstateFixture fixture) : ICla
         Assert.Contains($"no seed reached ({Estate.SeedOf("web-1")}: no answer within 2s); retrying every 5s; coordinators that reach this agent directly are still served", warning, StringComparison.Ordinal);
         Assert.DoesNotContain("Couldn't join seed nodes", lost.Process.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Export_fw_prints_exactly_the_paths_conn_check_itself_needs_coordinator_to_agents_and_agents_inside_each_cluster()
+    {
+        using var config = new TempConfig($"checks:\n  - {{ type: tcp, from: batch, host: {Svc}, port: 7001 }}\n");
+
+        var export = await Estate.ConnCheckAsync(["export-fw", config.Path, .. SeedArgs, "--conn-check-paths"]);
+
+        Assert.True(export.ExitCode == 0, export.ToString());
+        using var file = new TempConfig(export.Stdout, "egress.yaml");
+        var rules = ConnCheck.Coordinator.Firewall.EgressYaml.Read(file.Path)
+            .Select(r => $"{r.FromZone} {r.FromHost} -> {r.ToHost} {r.Protocol} {string.Join(",", r.Ports)}")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        var coordinator = Estate.AddressOf("coord");
+        Assert.Equal(
+            [
+                $"batch {Estate.AddressOf("batch-1")} -> {Svc} tcp 7001",
+                $"coordinator {coordinator} -> {Estate.AddressOf("batch-1")} tcp 4550",
+                $"coordinator {coordinator} -> {Estate.AddressOf("ops-1")} tcp 4550",
+                $"coordinator {coordinator} -> {Estate.AddressOf("web-1")} tcp 4550",
+                $"coordinator {coordinator} -> {Estate.AddressOf("web-2")} tcp 4550",
+                $"web {Estate.AddressOf("web-1")} -> {Estate.AddressOf("web-2")} tcp 4550",
+                $"web {Estate.AddressOf("web-2")} -> {Estate.AddressOf("web-1")} tcp 4550",
+            ],
+            rules);
+    }
 }
