@@ -38,6 +38,7 @@ agent() {
   local seeds=(); for s in "$@"; do seeds+=(--seed "$s"); done
   ip netns exec "$prefix-$host" dotnet "$agent" --zone "$zone" --name "$host" --bind "$address:4550" "${seeds[@]}" > "$work/$prefix-$host.log" 2>&1 &
   pids+=($!)
+  disown $!
 }
 web1=10.79.1.11:4550
 agent "$seg" web-1 web; agent "$seg" web-2 web "$web1"; agent "$seg" batch-1 batch; agent "$seg" ops-1 ops
