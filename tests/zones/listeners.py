@@ -18,7 +18,7 @@ for port in tcp_ports:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind((address, port))
-    server.listen(128)
+    server.listen(4096)
     selector.register(server, selectors.EVENT_READ, "tcp")
 for port in udp_ports:
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

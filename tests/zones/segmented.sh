@@ -101,6 +101,8 @@ up() {
   router_rules "$mode"
 
   local svc; svc=$(ns svc)
+  # A run opens a thousand connections at once: a short accept queue would drop SYNs and add 1 s retransmits.
+  in_ns "$svc" sysctl -qw net.core.somaxconn=4096 net.ipv4.tcp_max_syn_backlog=4096
   in_ns "$svc" timeout "$SERVICE_LIFETIME" /usr/bin/python3 "$(dirname "$0")/listeners.py" "${address[svc]}" 7001 7002 --udp 7004 \
     > "$dir/listeners.log" 2>&1 &
   local deadline=$((SECONDS + 30))
