@@ -137,6 +137,8 @@ public static class CommandLine
             return 0;
         }
 
+        // An empty tag list (--include-tags=) filters nothing, as in the original; the parser would take the next word instead.
+        args = args.Where(a => a is not ("--include-tags=" or "--exclude-tags=")).ToArray();
         var root = Build(output, error);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
