@@ -274,7 +274,7 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
             var entries = mapping.Entries.ToList();
             if (defaults is not null)
             {
-                entries.AddRange(defaults.Entries.Where(d => accepted.ContainsKey(d.Key.Value) && mapping[d.Key.Value] is null));
+                entries.AddRange(defaults.Entries.Where(d => (accepted.ContainsKey(d.Key.Value) || OriginalFields.Find(type, d.Key.Value) is RenamedField) && mapping[d.Key.Value] is null));
             }
 
             var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);

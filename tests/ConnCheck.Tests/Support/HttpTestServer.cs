@@ -102,6 +102,8 @@ public sealed class HttpTestServer : IAsyncDisposable
         // a dict body form-encoded, and its own User-Agent (here conn-check's, unless headers set one).
         web.MapGet("/raw-query", (HttpContext context) =>
             context.Request.QueryString.Value == "?q=conn+check&n=1&n=2" ? Results.Text("ok") : Results.StatusCode(412));
+        web.MapGet("/plus", (HttpContext context) =>
+            context.Request.QueryString.Value == "?q=conn+check" ? Results.Text("ok") : Results.StatusCode(412));
         web.MapPost("/form", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
