@@ -298,7 +298,8 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
 
                 if (!accepted.TryGetValue(name, out var field))
                 {
-                    Error(key, $"unknown field '{YamlTree.Shorten(name)}' for a {type.Name} check{Suggest(name, accepted.Keys)}");
+                    var candidates = accepted.Keys.Concat(OriginalFields.Names(registry).Where(n => OriginalFields.Find(type, n) is not null));
+                    Error(key, $"unknown field '{YamlTree.Shorten(name)}' for a {type.Name} check{Suggest(name, candidates)}");
                     continue;
                 }
 
