@@ -23,6 +23,9 @@ public sealed record CheckSpec
     public IReadOnlyList<string> From { get; init; } = [Zones.Local];
     public RunOn On { get; init; } = RunOn.All;
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>What name patterns match: the name, the generated name, and the original's names of the steps.</summary>
+    public IReadOnlyList<string> PatternNames { get; init; } = [];
     public double? TimeoutSeconds { get; init; }
     public bool Reachable { get; init; } = true;
     public double? WarnMs { get; init; }

@@ -33,10 +33,12 @@ public sealed class CheckFields(IReadOnlyDictionary<string, JsonElement> values)
             ? v.EnumerateArray().Select(e => e.GetString() ?? "").ToArray()
             : [];
 
+    /// <summary>A mapping, or the original's list of [name, value] pairs (names may repeat), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> StringMap(string name) =>
-        Values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Object
-            ? v.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, p.Value.GetString() ?? "")).ToArray()
-            : [];
+        !Values.TryGetValue(name, out var v) ? []
+        : v.ValueKind == JsonValueKind.Object ? v.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, p.Value.GetString() ?? "")).ToArray()
+        : v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(p => new KeyValuePair<string, string>(p[0].GetString() ?? "", p[1].GetString() ?? "")).ToArray()
+        : [];
 
     public (string User, string Password)? Credentials(string name)
     {

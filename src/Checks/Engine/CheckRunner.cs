@@ -128,6 +128,8 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         }
 
         var secrets = Redaction.SecretsOf(type, fields);
+        // What the report shows anyway: a secret inside these (a URL's ?wrong) is not a value of its own.
+        string[] shown = [spec.Name, .. spec.PatternNames, .. outcome.Steps.Select(s => s.Name)];
         var result = new CheckResult
         {
             CheckId = spec.Id,
@@ -136,11 +138,11 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             Destination = spec.Destination.ToString(),
             Status = outcome.Passed ? CheckStatus.Ok : CheckStatus.Failed,
             // A passing reachable: false check still says how the path failed.
-            Reason = Redaction.Apply(outcome.Reason ?? (spec.Reachable ? null : outcome.Steps[0].Message), secrets),
+            Reason = Redaction.Apply(outcome.Reason ?? (spec.Reachable ? null : outcome.Steps[0].Message), secrets, shown),
             DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Zone = vantage.Zone,
             Agent = vantage.Agent,
-            SubChecks = outcome.Steps.Select(s => s with { Message = Redaction.Apply(s.Message, secrets) }).ToArray(),
+            SubChecks = outcome.Steps.Select(s => s with { Message = Redaction.Apply(s.Message, secrets, shown) }).ToArray(),
             MainStepMs = outcome.MainStepMs,
             CertificateNotAfter = outcome.CertificateNotAfter,
         };

@@ -12,7 +12,11 @@ public enum FieldKind
     Seconds,
     Url,
     StringList,
+    /// <summary>A mapping of names to values, or a list of [name, value] pairs as the original also took.</summary>
     StringMap,
+
+    /// <summary>Text, or a mapping sent form-encoded (what the original's HTTP library did with a dict).</summary>
+    TextOrForm,
 
     /// <summary>A [username, password] pair, as the original's http auth and digest_auth.</summary>
     Credentials,
@@ -35,6 +39,9 @@ public static class CommonFields
     [
         new("type", FieldKind.String, Required: true),
         new("name", FieldKind.String),
+
+        // Documentation only, as the original's configs used it.
+        new("description", FieldKind.String),
         new("from", FieldKind.StringList),
         new("on", FieldKind.String),
         new("tags", FieldKind.StringList),

@@ -23,6 +23,12 @@ public interface ICheckType
     /// <summary>Cross-field rules the field kinds cannot express.</summary>
     FieldError? Validate(CheckFields fields) => null;
 
+    /// <summary>
+    /// The names the original conn-check gave this check's steps (its leaf checks, e.g.
+    /// <c>redis:h:p:tcp:h:p</c>, <c>redis:h:p:connect</c>), which its name patterns matched against.
+    /// </summary>
+    IReadOnlyList<string> OriginalStepNames(CheckFields fields) => [Describe(fields).Name];
+
     /// <summary>The display name (tcp:host:port) and the destination a firewall must allow.</summary>
     CheckTarget Describe(CheckFields fields);
 

@@ -7,8 +7,8 @@ namespace ConnCheck.Checks.Engine;
 /// Keeps secret values out of every message a check produces, whatever a driver or server echoes:
 /// fields marked Secret, passwords in URLs, the Basic form of credentials, HTTP headers that carry
 /// credentials (Authorization, Cookie, X-Api-Key, anything named *token*, *secret*, *password*,
-/// *key*...) and cookie values. Secrets of 1 to 3 characters are masked only where they stand alone,
-/// so that a password "e" does not turn "expecting" into "***xp***cting".
+/// *key*...) and cookie values, where they stand as values. Secrets of 1 to 3 characters are masked
+/// only where they stand alone, so that a password "e" does not turn "expecting" into "***xp***cting".
 /// </summary>
 public static class Redaction
 {
@@ -77,7 +77,13 @@ public static class Redaction
         return SecretHeaderWords.Any(w => lower.Contains(w, StringComparison.Ordinal));
     }
 
-    public static string? Apply(string? text, IReadOnlyList<string> secrets)
+    /// <summary>
+    /// Masks every secret where it stands as a value. Left alone: a secret inside a longer
+    /// <paramref name="publicTexts"/> occurrence (the check's name and URL, which the report shows
+    /// anyway: a digest password "wrong" must not turn "http://h/?wrong" into "http://h/?***"), and a
+    /// secret that is a word of conn-check's own messages where it stands in prose ("wrong password").
+    /// </summary>
+    public static string? Apply(string? text, IReadOnlyList<string> secrets, IReadOnlyList<string>? publicTexts = null)
     {
         if (text is null)
         {
@@ -89,14 +95,58 @@ public static class Redaction
             // As the report may show it: '|' turned to '/', far-end bytes escaped as \xNN.
             foreach (var form in new[] { secret, secret.Replace('|', '/'), FarEndText.Printable(Encoding.UTF8.GetBytes(secret), int.MaxValue) }.Distinct())
             {
-                text = form.Length > ShortSecret
-                    ? MaskTruncated(text.Replace(form, Mask, StringComparison.Ordinal), form)
-                    : Regex.Replace(text, $"(?<![\\p{{L}}\\p{{N}}]){Regex.Escape(form)}(?![\\p{{L}}\\p{{N}}])", Mask, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                text = MaskOccurrences(text, form, publicTexts ?? []);
+                if (form.Length > ShortSecret)
+                {
+                    text = MaskTruncated(text, form);
+                }
             }
         }
 
         return text;
     }
+
+    private static string MaskOccurrences(string text, string secret, IReadOnlyList<string> publicTexts)
+    {
+        var shielded = Shielded(text, secret, publicTexts);
+        var ownWord = OwnWords.All.Contains(secret);
+        var masked = new StringBuilder(text.Length);
+        var copied = 0;
+        for (var at = text.IndexOf(secret, StringComparison.Ordinal); at >= 0; at = text.IndexOf(secret, at + secret.Length, StringComparison.Ordinal))
+        {
+            var end = at + secret.Length;
+            var before = at == 0 ? (char?)null : text[at - 1];
+            var after = end == text.Length ? (char?)null : text[end];
+            var standsAlone = !IsWordChar(before) && !IsWordChar(after);
+            var keep = shielded.Any(s => s.Start <= at && end <= s.End)
+                || (secret.Length <= ShortSecret && !standsAlone)
+                || (ownWord && standsAlone && before is null or ' ' && after is null or ' ' or ',' or '.');
+            if (!keep)
+            {
+                masked.Append(text, copied, at - copied).Append(Mask);
+                copied = end;
+            }
+        }
+
+        return copied == 0 ? text : masked.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    // Where a longer public text (the check's name, its URL) contains the secret, that occurrence is the public text's.
+    private static List<(int Start, int End)> Shielded(string text, string secret, IReadOnlyList<string> publicTexts)
+    {
+        var spans = new List<(int Start, int End)>();
+        foreach (var shown in publicTexts.Where(p => p.Length > secret.Length && p.Contains(secret, StringComparison.Ordinal)))
+        {
+            for (var at = text.IndexOf(shown, StringComparison.Ordinal); at >= 0; at = text.IndexOf(shown, at + 1, StringComparison.Ordinal))
+            {
+                spans.Add((at, at + shown.Length));
+            }
+        }
+
+        return spans;
+    }
+
+    private static bool IsWordChar(char? c) => c is { } ch && char.IsLetterOrDigit(ch);
 
     // Far-end text is cut to a few dozen characters: the start of a secret may end a message, or
     // come just before the closing quote or "..." of a quotation.

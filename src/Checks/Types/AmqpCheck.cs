@@ -33,6 +33,14 @@ public sealed class AmqpCheck : ICheckType
         return new CheckTarget($"amqp:{host}:{port}", new Destination(host, port));
     }
 
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        return fields.Bool("use_tls", true)
+            ? [$"tcp:{host}:{port}", $"tls:{host}:{port}", $"amqp:{host}:{port}"]
+            : [$"tcp:{host}:{port}", $"amqp:{host}:{port}"];
+    }
+
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");

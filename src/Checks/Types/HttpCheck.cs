@@ -25,7 +25,7 @@ public sealed class HttpCheck : ICheckType
         new("method", FieldKind.String),
         new("expected_code", FieldKind.Integer),
         new("headers", FieldKind.StringMap),
-        new("body", FieldKind.String),
+        new("body", FieldKind.TextOrForm),
         new("params", FieldKind.StringMap),
         new("cookies", FieldKind.StringMap),
         new("auth", FieldKind.Credentials, Secret: true),
@@ -102,6 +102,14 @@ public sealed class HttpCheck : ICheckType
         return new CheckTarget($"http:{WithoutUserInfo(fields.String("url"))}", new Destination(host, port));
     }
 
+    // The original named the request step '' under the prefix http:URL, so 'http:URL:' selects it.
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var url = new Uri(fields.String("url"));
+        var (host, port) = fields.OptionalString("proxy_host") is { } proxy ? (proxy, fields.Int("proxy_port", DefaultProxyPort)) : (url.Host, url.Port);
+        return OriginalNames.Prefixed(Describe(fields).Name, $"tcp:{host}:{port}", "");
+    }
+
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var target = Describe(fields);
@@ -143,6 +151,10 @@ public sealed class HttpCheck : ICheckType
         return fields.OptionalString("proxy_host") is { } host ? (host, fields.Int("proxy_port", DefaultProxyPort)) : null;
     }
 
+    private static readonly string UserAgent = "conn-check/" + (typeof(HttpCheck).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0");
+
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
 
     /// <summary>One run of one http check: its own HttpClient, disposed with the run.</summary>
@@ -162,7 +174,7 @@ public sealed class HttpCheck : ICheckType
             using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
             var expected = fields.Int("expected_code", 200);
             var method = new HttpMethod(fields.String("method", "GET").ToUpperInvariant());
-            var body = fields.OptionalString("body");
+            var body = fields.OptionalString("body") ?? FormBody(fields.StringMap("body"));
             var allowRedirects = fields.Bool("allow_redirects", false);
             var visited = new List<Uri> { start };
             DateTimeOffset? notAfter = null;
@@ -305,10 +317,22 @@ public sealed class HttpCheck : ICheckType
             if (body is not null)
             {
                 request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+                if (fields.Values.TryGetValue("body", out var written) && written.ValueKind != System.Text.Json.JsonValueKind.String)
+                {
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+                }
             }
+
+            // A User-Agent in 'headers' replaces this one.
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
 
             foreach (var (name, value) in fields.StringMap("headers"))
             {
+                if (name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase))
+                {
+                    request.Headers.Remove("User-Agent");
+                }
+
                 if (!request.Headers.TryAddWithoutValidation(name, value))
                 {
                     request.Content?.Headers.TryAddWithoutValidation(name, value);
@@ -371,6 +395,14 @@ public sealed class HttpCheck : ICheckType
                 ? uri.PathAndQuery
                 : uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped);
 
+        private static string? FormBody(IReadOnlyList<KeyValuePair<string, string>> form) => form.Count == 0 ? null : FormEncode(form);
+
+        // application/x-www-form-urlencoded, as python requests encodes params and dict bodies: space as '+'.
+        private static string FormEncode(IReadOnlyList<KeyValuePair<string, string>> pairs) =>
+            string.Join('&', pairs.Select(p => $"{FormEscape(p.Key)}={FormEscape(p.Value)}"));
+
+        private static string FormEscape(string text) => Uri.EscapeDataString(text).Replace("%20", "+", StringComparison.Ordinal);
+
         private static Uri WithQuery(Uri uri, IReadOnlyList<KeyValuePair<string, string>> parameters)
         {
             if (parameters.Count == 0)
@@ -378,7 +410,7 @@ public sealed class HttpCheck : ICheckType
                 return uri;
             }
 
-            var added = string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+            var added = FormEncode(parameters);
             var query = uri.Query.TrimStart('?');
             return new UriBuilder(uri) { Query = query.Length == 0 ? added : $"{query}&{added}" }.Uri;
         }

@@ -23,6 +23,12 @@ public sealed class MemcacheCheck : ICheckType
         return new CheckTarget($"memcache:{host}:{port}", new Destination(host, port));
     }
 
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        return OriginalNames.Prefixed($"memcache:{host}:{port}", $"tcp:{host}:{port}", "connect");
+    }
+
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");

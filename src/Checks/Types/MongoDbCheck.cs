@@ -29,16 +29,22 @@ public sealed class MongoDbCheck : ICheckType
         new("auth_source", FieldKind.String),
     ];
 
+    // A username alone authenticates with an empty password, as the original did.
     public FieldError? Validate(CheckFields fields) =>
-        fields.Has("username") != fields.Has("password")
-            ? new FieldError(fields.Has("username") ? "username" : "password", "mongodb 'username' and 'password' go together")
-            : null;
+        fields.Has("password") && !fields.Has("username") ? new FieldError("password", "mongodb 'password' needs a 'username'") : null;
 
     public CheckTarget Describe(CheckFields fields)
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
         return new CheckTarget($"mongodb:{host}:{port}", new Destination(host, port));
+    }
+
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        var connect = fields.Has("username") || fields.Has("password") ? "connect with auth" : "connect";
+        return OriginalNames.Prefixed($"mongodb:{host}:{port}", $"tcp:{host}:{port}", connect);
     }
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)

@@ -28,6 +28,13 @@ public sealed class MySqlCheck : ICheckType
         return new CheckTarget($"mysql:{host}:{port}", destination);
     }
 
+    // New type: named like the original's postgres check.
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        return Service.IsUnixSocket(host) ? [$"mysql:{host}:{port}"] : [$"tcp:{host}:{port}", $"mysql:{host}:{port}"];
+    }
+
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");

@@ -32,6 +32,12 @@ public sealed class PostgresCheck : ICheckType
         return new CheckTarget($"postgres:{host}:{port}", destination);
     }
 
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        return Service.IsUnixSocket(host) ? [$"postgres:{host}:{port}"] : [$"tcp:{host}:{port}", $"postgres:{host}:{port}"];
+    }
+
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");
@@ -41,6 +47,14 @@ public sealed class PostgresCheck : ICheckType
 
     private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
+        // Npgsql reports a missing socket as a generic socket error; say what is missing.
+        if (Service.IsUnixSocket(host) && Path.Combine(host, $".s.PGSQL.{port}") is var socketPath && !File.Exists(socketPath))
+        {
+            return StepResult.Fail(Directory.Exists(host)
+                ? $"unix socket {socketPath} does not exist (no PostgreSQL server listens there on port {port})"
+                : $"unix socket directory {host} does not exist");
+        }
+
         var settings = new NpgsqlConnectionStringBuilder
         {
             Host = host,
@@ -69,6 +83,10 @@ public sealed class PostgresCheck : ICheckType
         catch (Exception ex) when (Service.IsTimeout(ex))
         {
             return StepResult.Fail(Service.NoReply("a PostgreSQL server", context));
+        }
+        catch (NpgsqlException ex) when (settings.Password is null && ex.InnerException is null && ex.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
+        {
+            return StepResult.Fail("the server requires a password and none is configured for this check");
         }
         catch (NpgsqlException ex) when (Failures.Classify(ex) == TransportFailure.Other)
         {

@@ -34,6 +34,12 @@ public sealed class RedisCheck : ICheckType
         return new CheckTarget($"redis:{host}:{port}", new Destination(host, port));
     }
 
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        return OriginalNames.Prefixed($"redis:{host}:{port}", $"tcp:{host}:{port}", fields.Has("password") ? "connect with auth" : "connect");
+    }
+
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");

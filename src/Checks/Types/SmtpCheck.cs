@@ -67,6 +67,13 @@ public sealed class SmtpCheck : ICheckType
         return new CheckTarget($"smtp:{host}:{port}", new Destination(host, port));
     }
 
+    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    {
+        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        string[] steps = fields.Bool("use_tls", true) ? [$"tcp:{host}:{port}", $"tls:{host}:{port}"] : [$"tcp:{host}:{port}"];
+        return OriginalNames.Prefixed($"smtp:{host}:{port}", [.. steps, fields.Has("username") ? "connect with auth" : "connect"]);
+    }
+
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");

@@ -16,8 +16,7 @@ public static class CommandLine
         var patterns = new Argument<string[]>("PATTERN") { Description = "Only run checks whose name matches one of these globs (* and ?)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Option<bool>("--validate") { Description = "Parse and validate the config, run nothing" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
-        var includeTags = new Option<string?>("--include-tags") { HelpName = "TAGS", Description = "Only run checks with one of these tags (comma-separated)" };
-        var excludeTags = new Option<string?>("--exclude-tags") { HelpName = "TAGS", Description = "Skip checks with any of these tags (comma-separated)" };
+        var (includeTags, excludeTags) = TagOptions();
         var connectTimeout = Number<double>("--connect-timeout", "Timeout in seconds of a check that sets none (default 10)", PositiveSeconds, SecondsRule);
         var maxTimeout = Number<double>("--max-timeout", "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN", PositiveSeconds, SecondsRule);
         var unbuffered = new Option<bool>("--unbuffered-output", "-U") { Description = "Print each result as it finishes; the status line comes last" };
@@ -59,10 +58,7 @@ public static class CommandLine
                 result.AddError("--matrix goes after the nagios report; with --format json or junit use --html FILE");
             }
 
-            if (result.GetValue(includeTags) is not null && result.GetValue(excludeTags) is not null)
-            {
-                result.AddError("--include-tags and --exclude-tags cannot be used together");
-            }
+            ValidateTags(result, includeTags, excludeTags);
         });
 
         root.SetAction(async (parse, cancellationToken) =>
@@ -103,6 +99,19 @@ public static class CommandLine
         return root;
     }
 
+    /// <summary>--include-tags/--exclude-tags; an empty value (--include-tags=) selects nothing out, as in the original.</summary>
+    internal static (Option<string?> Include, Option<string?> Exclude) TagOptions() =>
+        (new Option<string?>("--include-tags") { HelpName = "TAGS", Description = "Only run checks with one of these tags (comma-separated)", Arity = ArgumentArity.ZeroOrOne },
+         new Option<string?>("--exclude-tags") { HelpName = "TAGS", Description = "Skip checks with any of these tags (comma-separated)", Arity = ArgumentArity.ZeroOrOne });
+
+    internal static void ValidateTags(CommandResult result, Option<string?> includeTags, Option<string?> excludeTags)
+    {
+        if (SplitList(result.GetValue(includeTags)).Length > 0 && SplitList(result.GetValue(excludeTags)).Length > 0)
+        {
+            result.AddError("--include-tags and --exclude-tags cannot be used together");
+        }
+    }
+
     private static Command BuildAgentsCommand(TextWriter output, TextWriter error)
     {
         var seeds = new Option<string[]>("--seed") { Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)" };
@@ -121,6 +130,15 @@ public static class CommandLine
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
+        // The original printed its version wherever --version stood: conn-check cfg.yaml --version.
+        if (args.TakeWhile(a => a != "--").Contains("--version") && args.FirstOrDefault() is not ("config" or "export-fw" or "convert-fw" or "agents"))
+        {
+            await output.WriteLineAsync(Version).ConfigureAwait(false);
+            return 0;
+        }
+
+        // An empty tag list (--include-tags=) filters nothing, as in the original; the parser would take the next word instead.
+        args = args.Where(a => a is not ("--include-tags=" or "--exclude-tags=")).ToArray();
         var root = Build(output, error);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -137,6 +155,10 @@ public static class CommandLine
         var exit = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
         return exit;
     }
+
+    private static string Version { get; } =
+        typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0";
 
     private const string SecondsRule = "a positive number of seconds, at most 86400";
 

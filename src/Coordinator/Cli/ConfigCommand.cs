@@ -20,7 +20,8 @@ public static class ConfigCommand
         return command;
     }
 
-    private static Option<string?> OutputOption() => new("--output", "-o") { HelpName = "FILE", Description = "Write the config to FILE instead of stdout" };
+    // --output-file and -f are the original conn-check-configs spellings.
+    private static Option<string?> OutputOption() => new("--output", "-o", "--output-file", "-f") { HelpName = "FILE", Description = "Write the config to FILE instead of stdout" };
 
     private static Option<string?> FromOption() => new("--from") { HelpName = "ZONE", Description = "Run every generated check from this source zone" };
 
@@ -29,12 +30,23 @@ public static class ConfigCommand
         var settings = new Argument<string>("SETTINGS.json") { Description = "The Django settings as JSON (see the README for the one-line manage.py command)" };
         var from = FromOption();
         var file = OutputOption();
-        var statsdSend = new Option<string?>("--statsd-send") { HelpName = "TEXT", Description = $"What the statsd udp check sends (default {DjangoSettings.DefaultStatsdSend})" };
-        var statsdExpect = new Option<string?>("--statsd-expect") { HelpName = "TEXT", Description = "What the statsd udp check expects back (default: any reply)" };
+        // The underscore spellings, -d, -p and -m are the original conn-check-configs' options.
+        var statsdSend = new Option<string?>("--statsd-send", "--statsd_send") { HelpName = "TEXT", Description = $"What the statsd udp check sends (default {DjangoSettings.DefaultStatsdSend})" };
+        var statsdExpect = new Option<string?>("--statsd-expect", "--statsd_expect") { HelpName = "TEXT", Description = "What the statsd udp check expects back (default: any reply)" };
+        var databaseName = new Option<string?>("--database-name", "-d") { HelpName = "NAME", Description = "Database name for DATABASES entries without NAME" };
+        var print = new Option<bool>("--print", "-p") { Description = "Print to stdout (the default; accepted for the original's command lines)" };
+        var settingsModule = new Option<string?>("--settings-module", "-m") { HelpName = "MODULE", Description = "Not supported: dump the settings as JSON and pass the file" };
         var command = new Command("django", "Checks from Django settings: DATABASES, CACHES, Celery broker, OOPS publishers, statsd, EMAIL_HOST")
         {
-            settings, from, file, statsdSend, statsdExpect,
+            settings, from, file, statsdSend, statsdExpect, databaseName, print, settingsModule,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(settingsModule) is not null)
+            {
+                result.AddError("-m/--settings-module: conn-check cannot import a Python settings module; dump the settings as JSON (see the README) and pass that file");
+            }
+        });
         command.SetAction(parse =>
         {
             var path = parse.GetValue(settings)!;
@@ -43,6 +55,7 @@ public static class ConfigCommand
                 {
                     StatsdSend = parse.GetValue(statsdSend) ?? DjangoSettings.DefaultStatsdSend,
                     StatsdExpect = parse.GetValue(statsdExpect) ?? "",
+                    DefaultDatabaseName = parse.GetValue(databaseName),
                 }.Generate());
         });
         return command;

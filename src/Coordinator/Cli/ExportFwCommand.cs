@@ -2,6 +2,7 @@ using ConnCheck.Checks.Engine;
 using ConnCheck.Coordinator.Config;
 using ConnCheck.Coordinator.Firewall;
 using ConnCheck.Coordinator.Remote;
+using ConnCheck.Coordinator.Running;
 using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Cli;
@@ -11,7 +12,7 @@ namespace ConnCheck.Coordinator.Cli;
 /// each zone (their addresses as discovery finds them) and this host for zone local. Runs no check.
 /// Exit 0, or 3 when the config is invalid or a zone had no live agent (its rules are missing).
 /// </summary>
-public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> seeds, IReadOnlyList<string> staticAgents,
+public sealed class ExportFwCommand(string configPath, CheckSelection selection, IReadOnlyList<string> seeds, IReadOnlyList<string> staticAgents,
     string? bind, string? publicHostname, string? hoconFile, TextWriter output, TextWriter error, bool connCheckPaths = false)
 {
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
@@ -20,6 +21,8 @@ public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> see
         try
         {
             config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(configPath);
+            await RunCommand.WarnAsync(config, error).ConfigureAwait(false);
+            config = config with { Checks = config.Checks.Where(selection.Includes).ToArray() };
         }
         catch (ConfigException ex)
         {
@@ -28,6 +31,12 @@ public sealed class ExportFwCommand(string configPath, IReadOnlyList<string> see
                 await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
             }
 
+            return CommandLine.UsageError;
+        }
+
+        if (selection.IsRestricted && config.Checks.Count == 0)
+        {
+            await error.WriteLineAsync($"conn-check export-fw: {selection.NothingSelected()}").ConfigureAwait(false);
             return CommandLine.UsageError;
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConnCheck.Coordinator.Firewall;
+using ConnCheck.Coordinator.Running;
 
 namespace ConnCheck.Coordinator.Cli;
 
@@ -9,6 +10,8 @@ public static class FirewallCommandLine
     public static Command BuildExport(TextWriter output, TextWriter error)
     {
         var config = new Argument<string>("CONFIG") { Description = "YAML file listing the checks" };
+        var patterns = new Argument<string[]>("PATTERN") { Description = "Only checks whose name or step names match one of these globs (*)", Arity = ArgumentArity.ZeroOrMore };
+        var (includeTags, excludeTags) = CommandLine.TagOptions();
         var seeds = new Option<string[]>("--seed") { HelpName = "HOST:PORT", Description = "Contact point of the agent cluster (repeatable; also CONN_CHECK_SEEDS)" };
         var agents = new Option<string[]>("--agent") { HelpName = "ZONE=HOST:PORT", Description = "A static agent, bypassing discovery (repeatable)" };
         var hocon = new Option<string?>("--hocon") { HelpName = "FILE", Description = "Extra HOCON file (TLS, ports)" };
@@ -20,12 +23,22 @@ public static class FirewallCommandLine
         };
         var command = new Command("export-fw", "Print the egress firewall rules each zone needs, as YAML (from_host: each agent's real address)")
         {
-            config, seeds, agents, hocon, bind, publicHostname, selfPaths,
+            config, patterns, includeTags, excludeTags, seeds, agents, hocon, bind, publicHostname, selfPaths,
         };
+        command.Validators.Add(result =>
+        {
+            foreach (var pattern in (result.GetValue(patterns) ?? []).Where(p => p.StartsWith('-')))
+            {
+                result.AddError($"unknown option '{pattern}'");
+            }
+
+            CommandLine.ValidateTags(result, includeTags, excludeTags);
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var allSeeds = (parse.GetValue(seeds) ?? []).Concat(CommandLine.SplitList(Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS"))).ToArray();
-            return await new ExportFwCommand(parse.GetValue(config)!, allSeeds, parse.GetValue(agents) ?? [], parse.GetValue(bind),
+            var selection = new CheckSelection(parse.GetValue(patterns) ?? [], CommandLine.SplitList(parse.GetValue(includeTags)), CommandLine.SplitList(parse.GetValue(excludeTags)));
+            return await new ExportFwCommand(parse.GetValue(config)!, selection, allSeeds, parse.GetValue(agents) ?? [], parse.GetValue(bind),
                 parse.GetValue(publicHostname), parse.GetValue(hocon), output, error, parse.GetValue(selfPaths)).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;

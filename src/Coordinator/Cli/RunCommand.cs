@@ -31,6 +31,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         {
             var config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath);
             phases.Mark("config loaded");
+            await WarnAsync(config, error).ConfigureAwait(false);
             if (settings.ValidateOnly)
             {
                 await output.WriteLineAsync(ValidationSummary(config)).ConfigureAwait(false);
@@ -38,6 +39,13 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             }
 
             var selection = new CheckSelection(settings.Patterns, settings.IncludeTags, settings.ExcludeTags);
+            if (selection.IsRestricted && !config.Checks.Any(selection.Includes))
+            {
+                // A monitoring run that checks nothing must never look like a pass.
+                await output.WriteLineAsync($"CONN-CHECK UNKNOWN: {Failures.OneLine(selection.NothingSelected())}").ConfigureAwait(false);
+                return (int)RunStatus.Unknown;
+            }
+
             var needsAgents = !settings.Local && config.Checks.Any(c => selection.Includes(c) && c.From.Any(z => z != Zones.Local));
             await using var agents = await FindAgentsAsync(needsAgents, config, TakeOwnership(ref remoting), deadline.Token).ConfigureAwait(false);
             phases.Mark("agents found");
@@ -116,6 +124,15 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         finally
         {
             await StopAsync(remoting).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One stderr line per field accepted for the original's sake but ignored.</summary>
+    internal static async Task WarnAsync(ConnCheckConfig config, TextWriter error)
+    {
+        foreach (var warning in config.Warnings)
+        {
+            await error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
         }
     }
 

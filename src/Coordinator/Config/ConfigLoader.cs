@@ -11,7 +11,7 @@ namespace ConnCheck.Coordinator.Config;
 /// defaults and checks) into validated <see cref="CheckSpec"/>s. Every problem is reported with
 /// file, line and column; nothing is half-loaded.
 /// </summary>
-public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation environment)
+public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolation environment)
 {
     private const int MaxStringLength = 64 * 1024;
 
@@ -51,9 +51,13 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
         return new Reader(registry, environment, file).Read(root);
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([+-]?[0-9]+)\.0*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex IntegralFloat();
+
     private sealed class Reader(CheckRegistry registry, EnvInterpolation environment, string file)
     {
         private readonly List<ConfigError> errors = [];
+        private readonly List<ConfigError> warnings = [];
         private readonly Dictionary<ICheckType, Dictionary<string, FieldSpec>> acceptedByType = [];
 
         public ConnCheckConfig Read(YamlNode? root)
@@ -114,7 +118,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 throw new ConfigException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToArray());
             }
 
-            return new ConnCheckConfig(file, checks, zones, agents);
+            return new ConnCheckConfig(file, checks, zones, agents) { Warnings = warnings };
         }
 
         private Dictionary<string, ZoneSpec> ReadZones(YamlNode? node)
@@ -247,7 +251,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 return null;
             }
 
-            var known = registry.Types.SelectMany(t => t.Fields).Concat(CommonFields.All).Select(f => f.Name).ToHashSet();
+            var known = registry.Types.SelectMany(t => t.Fields).Concat(CommonFields.All).Select(f => f.Name).Concat(OriginalFields.Names(registry)).ToHashSet();
             foreach (var (key, _) in mapping.Entries)
             {
                 if (key.Value == "type" || !known.Contains(key.Value))
@@ -299,23 +303,39 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             var entries = mapping.Entries.ToList();
             if (defaults is not null)
             {
-                entries.AddRange(defaults.Entries.Where(d => accepted.ContainsKey(d.Key.Value) && mapping[d.Key.Value] is null));
+                entries.AddRange(defaults.Entries.Where(d => (accepted.ContainsKey(d.Key.Value) || OriginalFields.Find(type, d.Key.Value) is RenamedField) && mapping[d.Key.Value] is null));
             }
 
             var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
             foreach (var (key, value) in entries)
             {
-                if (!accepted.TryGetValue(key.Value, out var field))
+                var name = key.Value;
+                var inverted = false;
+                switch (OriginalFields.Find(type, name))
                 {
-                    Error(key, $"unknown field '{YamlTree.Shorten(key.Value)}' for a {type.Name} check{Suggest(key.Value, accepted.Keys)}");
+                    case IgnoredField ignored:
+                        Warn(key, $"field '{name}' of a {type.Name} check is ignored: {ignored.Why}");
+                        continue;
+                    case RenamedField renamed when entries.Any(e => e.Key.Value == renamed.CurrentName):
+                        Error(key, $"set either '{name}' (the original's older name) or '{renamed.CurrentName}', not both");
+                        continue;
+                    case RenamedField renamed:
+                        (name, inverted) = (renamed.CurrentName, renamed.Inverted);
+                        break;
+                }
+
+                if (!accepted.TryGetValue(name, out var field))
+                {
+                    var candidates = accepted.Keys.Concat(OriginalFields.Names(registry).Where(n => OriginalFields.Find(type, n) is not null));
+                    Error(key, $"unknown field '{YamlTree.Shorten(name)}' for a {type.Name} check{Suggest(name, candidates)}");
                     continue;
                 }
 
-                nodes[key.Value] = value;
+                nodes[name] = value;
                 if (Convert(value, field) is { } element)
                 {
-                    values[key.Value] = element;
+                    values[name] = inverted ? JsonValues.Of(!element.GetBoolean()) : element;
                 }
             }
 
@@ -390,6 +410,7 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                 Id = id,
                 Type = type.Name,
                 Name = common.OptionalString("name") ?? target.Name,
+                PatternNames = new[] { common.OptionalString("name") ?? target.Name, target.Name }.Concat(type.OriginalStepNames(own)).Distinct().ToArray(),
                 Destination = target.Destination,
                 From = from.Distinct().ToArray(),
                 On = on,
@@ -441,8 +462,14 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
                     return ToUrl(node, field.Name) is { } url ? JsonValues.Of(url) : null;
                 case FieldKind.StringList:
                     return ToStringList(node, field.Name) is { } list ? JsonValues.Of(list) : null;
+                case FieldKind.StringMap when node is YamlSequence pairs:
+                    return ToPairs(pairs, field.Name) is { } pairList ? JsonValues.Of(pairList) : null;
                 case FieldKind.StringMap:
                     return ToStringMap(node, field.Name) is { } map ? JsonValues.Of(map) : null;
+                case FieldKind.TextOrForm when node is YamlMapping:
+                    return ToStringMap(node, field.Name) is { } form ? JsonValues.Of(form) : null;
+                case FieldKind.TextOrForm:
+                    return ToText(node, field.Name) is { } body ? JsonValues.Of(body) : null;
                 case FieldKind.Credentials:
                     var pair = ToStringList(node, field.Name);
                     if (pair is not null && pair.Count != 2)
@@ -506,6 +533,13 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             }
 
             var digits = text.Trim();
+
+            // The original read YAML numbers with Python, where 18080.0 is a fine port.
+            if (IntegralFloat().Match(digits) is { Success: true } integral)
+            {
+                digits = integral.Groups[1].Value;
+            }
+
             var unsigned = digits.StartsWith('-') || digits.StartsWith('+') ? digits[1..] : digits;
             if (unsigned.Length == 0 || !unsigned.All(char.IsAsciiDigit))
             {
@@ -629,10 +663,32 @@ public sealed class ConfigLoader(CheckRegistry registry, EnvInterpolation enviro
             return map;
         }
 
+        private List<KeyValuePair<string, string>>? ToPairs(YamlSequence sequence, string field)
+        {
+            var pairs = new List<KeyValuePair<string, string>>();
+            foreach (var item in sequence.Items)
+            {
+                if (item is not YamlSequence { Items: [var name, var value] })
+                {
+                    Error(item, $"'{field}' must be a mapping, or a list of [name, value] pairs");
+                    return null;
+                }
+
+                if (ToText(name, field) is { } key && ToText(value, $"{field}.{key}") is { } text)
+                {
+                    pairs.Add(new(key, text));
+                }
+            }
+
+            return pairs;
+        }
+
         private static bool IsZoneName(string name) =>
             name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
         private void Error(YamlNode node, string message) => errors.Add(new ConfigError(file, node.Line, node.Column, message));
+
+        private void Warn(YamlNode node, string message) => warnings.Add(new ConfigError(file, node.Line, node.Column, message));
 
         private static string Suggest(string given, IEnumerable<string> candidates)
         {

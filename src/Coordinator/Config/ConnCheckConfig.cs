@@ -32,4 +32,7 @@ public sealed record ConnCheckConfig(
 
     /// <summary>True when the config declares its zones, so from: must name one of them.</summary>
     public bool DeclaresZones => Zones.Count > 0;
+
+    /// <summary>Fields accepted for the original's sake but ignored; printed on stderr, one line each.</summary>
+    public IReadOnlyList<ConfigError> Warnings { get; init; } = [];
 }

@@ -39,6 +39,20 @@ internal static class JsonValues
         w.WriteEndObject();
     });
 
+    public static JsonElement Of(IReadOnlyList<KeyValuePair<string, string>> pairs) => Write(pairs, static (w, v) =>
+    {
+        w.WriteStartArray();
+        foreach (var (key, item) in v)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(key);
+            w.WriteStringValue(item);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+    });
+
     private static JsonElement Write<T>(T value, Action<Utf8JsonWriter, T> write)
     {
         var buffer = new ArrayBufferWriter<byte>(64);

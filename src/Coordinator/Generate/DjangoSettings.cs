@@ -25,6 +25,9 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
 
     public string StatsdExpect { get; init; } = "";
 
+    /// <summary>The database name of a DATABASES entry without NAME (the original's -d/--database-name).</summary>
+    public string? DefaultDatabaseName { get; init; }
+
     public void Generate()
     {
         if (settings.ValueKind != JsonValueKind.Object)
@@ -61,7 +64,7 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
             var prefix = $"DB_{alias}";
             var user = db.Text("USER") ?? config.Secret(prefix + "_USER", $"user name for DATABASES['{alias}'] (the settings have none)");
             var password = db.Text("PASSWORD") is null ? null : config.Secret(prefix + "_PASSWORD", $"password of DATABASES['{alias}']");
-            var name = db.Text("NAME");
+            var name = db.Text("NAME") ?? DefaultDatabaseName;
             if (type == "postgres")
             {
                 config.Add("postgres", ("host", host), ("port", db.Int("PORT")), ("username", user), ("password", password),
@@ -191,9 +194,13 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
         for (var i = 0; i < amqp.Count; i++)
         {
             var publisher = amqp[i];
-            var port = publisher.Int("port") ?? 5672;
+            // oops_amqp takes 'host:port' in host, as the original generator split it.
+            var written = publisher.Text("host");
+            var hostPort = written is null ? null : ServiceUrl.ParseHost(written);
+            var host = hostPort?.Host ?? written;
+            var port = publisher.Int("port") ?? hostPort?.Port ?? 5672;
             var prefix = amqp.Count == 1 ? "OOPS_AMQP" : $"OOPS_AMQP_{i + 1}";
-            config.Add("amqp", ("host", publisher.Text("host")), ("port", port), ("username", publisher.Text("user") ?? "guest"),
+            config.Add("amqp", ("host", host), ("port", port), ("username", publisher.Text("user") ?? "guest"),
                 ("password", config.Secret(prefix + "_PASSWORD", $"password of OOPS publisher {i + 1} (amqp)")),
                 ("vhost", publisher.Text("vhost")), ("use_tls", port == 5671));
         }

@@ -98,6 +98,20 @@ public sealed class HttpTestServer : IAsyncDisposable
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             return body == "ping" && context.Request.ContentType == "text/plain" ? Results.Text("pong") : Results.StatusCode(412);
         });
+        // What the original's HTTP library (python requests) sent: form encoding with '+' for a space,
+        // a dict body form-encoded, and its own User-Agent (here conn-check's, unless headers set one).
+        web.MapGet("/raw-query", (HttpContext context) =>
+            context.Request.QueryString.Value == "?q=conn+check&n=1&n=2" ? Results.Text("ok") : Results.StatusCode(412));
+        web.MapGet("/plus", (HttpContext context) =>
+            context.Request.QueryString.Value == "?q=conn+check" ? Results.Text("ok") : Results.StatusCode(412));
+        web.MapPost("/form", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            return body == "name=conn+check&probe=1" && context.Request.ContentType == "application/x-www-form-urlencoded" ? Results.Text("ok") : Results.StatusCode(412);
+        });
+        web.MapGet("/user-agent/{expected}", (HttpContext context, string expected) =>
+            context.Request.Headers.UserAgent.ToString().StartsWith(expected, StringComparison.Ordinal) && context.Request.Headers.UserAgent.Count == 1 ? Results.Text("ok") : Results.StatusCode(412));
         web.MapGet("/endless", async (HttpContext context) =>
         {
             // 1 GiB at most: a client that buffered it all would take far longer than the test allows.
