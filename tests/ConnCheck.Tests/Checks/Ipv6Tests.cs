@@ -55,6 +55,26 @@ public sealed class Ipv6Tests
         Assert.Contains("brackets are for IPv6 addresses", run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ipv6_a_bracketed_literal_reaches_export_fw_and_convert_fw_as_an_IPv6_address()
+    {
+        using var config = new TempConfig("""
+            - type: tcp
+              host: "[::1]"
+              port: 5432
+            """);
+        var rules = Path.Combine(config.Directory, "egress.yaml");
+
+        var export = await ProcessRunner.ConnCheckAsync("export-fw", config.Path);
+        await File.WriteAllTextAsync(rules, export.Stdout);
+        var convert = await ProcessRunner.ConnCheckAsync("convert-fw", "--type", "iptables", rules);
+
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Contains("to_host: \"::1\"", export.AllLines);
+        Assert.True(convert.ExitCode == 0, convert.ToString());
+        Assert.Equal(["ip6tables -A OUTPUT -s ::1 -d ::1 -p tcp --dport 5432 -j ACCEPT"], convert.AllLines);
+    }
+
     [Theory]
     [InlineData(false, "[" + DualStackNamespace.V6 + "]")]
     [InlineData(true, DualStackNamespace.V4)]
