@@ -97,6 +97,25 @@ public sealed class Ipv6Tests
     }
 
     [Fact]
+    public async Task Ipv6_localhost_connects_to_a_listener_on_v6_loopback_only()
+    {
+        // The namespace's /etc/hosts maps localhost to 127.0.0.1 and ::1; IPv4 comes first.
+        using var ns = new DualStackNamespace(ipv4First: true);
+        await ns.ListenAsync("::1", [Tcp]);
+        using var config = new TempConfig($"""
+            - type: tcp
+              host: localhost
+              port: {Tcp}
+            """);
+
+        var run = await ns.ConnCheckAsync(config.Path, "-v");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal($"tcp:localhost:{Tcp} OK", run.AllLines[1]);
+        Assert.EndsWith(" - connected to [::1]", run.AllLines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ipv6_a_first_address_that_drops_packets_does_not_use_up_the_timeout()
     {
         // Resolver order puts IPv4 first; its port DROPs, the IPv6 address listens.
