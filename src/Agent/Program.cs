@@ -37,7 +37,8 @@ root.SetAction(async (parse, _) =>
         Name = parse.GetValue(name) ?? System.Net.Dns.GetHostName(),
         BindHost = bindHost,
         BindPort = bindPort,
-        PublicHostname = parse.GetValue(publicHostname),
+        // --public-hostname [::1] or ::1: Akka wants the bare address.
+        PublicHostname = parse.GetValue(publicHostname) is { } advertised ? ConnCheck.Protocol.HostPort.Bare(advertised) : null,
         Seeds = parse.GetValue(seeds) ?? [],
         HoconFile = parse.GetValue(hocon),
         Allow = parse.GetValue(allow) ?? [],

@@ -44,7 +44,7 @@ public sealed record CheckSpec
 /// <summary>The far end of a check: what a firewall rule must allow.</summary>
 public sealed record Destination(string Host, int Port, string Protocol = "tcp")
 {
-    public override string ToString() => Port == 0 ? Host : $"{Host}:{Port}";
+    public override string ToString() => Port == 0 ? Host : HostPort.Format(Host, Port);
 }
 
 public static class Zones

@@ -80,8 +80,8 @@ public sealed class Allowlist
             return null;
         }
 
-        var shown = Net.HostPort(outside.ToString(), destination.Port);
-        var named = IPAddress.TryParse(host.Trim('[', ']'), out _) ? shown : $"{host} ({shown})";
+        var shown = HostPort.Format(outside.ToString(), destination.Port);
+        var named = HostPort.IsLiteral(host) ? shown : $"{host} ({shown})";
         return $"refused by agent allowlist: {named} not in {string.Join(", ", rules)}";
     }
 

@@ -20,6 +20,11 @@ public static class Failures
 {
     public static string Describe(Exception exception)
     {
+        if (exception is AddressesFailedException several)
+        {
+            return several.Message;
+        }
+
         var transport = Classify(exception);
         if (transport != TransportFailure.Other)
         {
@@ -41,6 +46,8 @@ public static class Failures
         {
             switch (e)
             {
+                case AddressesFailedException several:
+                    return several.Failure;
                 case SocketException socket:
                     return Classify(socket.SocketErrorCode);
                 case TimeoutException or OperationCanceledException:

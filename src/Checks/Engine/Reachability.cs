@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ConnCheck.Protocol;
@@ -13,64 +14,88 @@ public static class Reachability
     public static async Task<CheckOutcome> ProbeAsync(Destination destination, CheckFields fields, CancellationToken cancellationToken)
     {
         var name = $"{destination.Protocol}:{destination}";
-        var failure = destination.Protocol switch
+        var probe = destination.Protocol switch
         {
             "udp" => await ProbeUdpAsync(destination, fields.OptionalString("send") ?? "", cancellationToken).ConfigureAwait(false),
             "unix" => await ProbeUnixAsync(destination.Host, cancellationToken).ConfigureAwait(false),
             _ => await ProbeTcpAsync(destination, cancellationToken).ConfigureAwait(false),
         };
 
-        var step = failure == TransportFailure.None
-            ? new SubCheckResult(name, false, 0, destination.Protocol == "udp" ? "reachable: got a reply, but this path must be closed" : "reachable: connection succeeded, but this path must be closed")
-            : new SubCheckResult(name, true, 0, $"unreachable as required: {Failures.Words(failure)}");
+        // A name's address is named: the firewall rule to fix is for that address.
+        var to = probe.Answered is { } address && !HostPort.IsLiteral(destination.Host) ? $" {(destination.Protocol == "udp" ? "from" : "to")} {HostPort.Address(address)}" : "";
+        var step = probe.Failure is null
+            ? new SubCheckResult(name, false, 0, destination.Protocol == "udp" ? $"reachable: got a reply{to}, but this path must be closed" : $"reachable: connection succeeded{to}, but this path must be closed")
+            : new SubCheckResult(name, true, 0, $"unreachable as required: {probe.Failure}");
         return new CheckOutcome([step]);
     }
 
-    private static async Task<TransportFailure> ProbeTcpAsync(Destination destination, CancellationToken cancellationToken)
+    /// <summary>What a probe saw: the address that answered (Failure null), or how every address failed.</summary>
+    private sealed record Probe(IPAddress? Answered, string? Failure)
+    {
+        public static Probe Connected(IPAddress? address) => new(address, null);
+
+        public static Probe Failed(TransportFailure failure) => new(null, Failures.Words(failure));
+
+        // Every address failed: each is named with how it failed; one address keeps the plain words.
+        public static Probe Failed(Exception exception, TransportFailure failure) =>
+            new(null, exception is AddressesFailedException several ? several.Message : Failures.Words(failure));
+    }
+
+    private static async Task<Probe> ProbeTcpAsync(Destination destination, CancellationToken cancellationToken)
     {
         try
         {
             using var socket = await Net.ConnectTcpAsync(destination.Host, destination.Port, cancellationToken).ConfigureAwait(false);
-            return TransportFailure.None;
+            return Probe.Connected(((IPEndPoint)socket.RemoteEndPoint!).Address);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or AddressesFailedException)
         {
-            return Failures.Classify(ex);
+            return Probe.Failed(ex, Failures.Classify(ex));
         }
     }
 
-    private static async Task<TransportFailure> ProbeUnixAsync(string path, CancellationToken cancellationToken)
+    private static async Task<Probe> ProbeUnixAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
-            return TransportFailure.None;
+            return Probe.Connected(null);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             // A missing socket file is as closed as a refused connection.
             var failure = Failures.Classify(ex);
-            return failure == TransportFailure.Other ? TransportFailure.Refused : failure;
+            return Probe.Failed(failure == TransportFailure.Other ? TransportFailure.Refused : failure);
         }
     }
 
-    private static async Task<TransportFailure> ProbeUdpAsync(Destination destination, string send, CancellationToken cancellationToken)
+    private static async Task<Probe> ProbeUdpAsync(Destination destination, string send, CancellationToken cancellationToken)
     {
+        var payload = Encoding.UTF8.GetBytes(send);
         try
         {
             var addresses = await Net.ResolveAsync(destination.Host, cancellationToken).ConfigureAwait(false);
-            using var socket = new Socket(addresses[0].AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            await socket.ConnectAsync(addresses[0], destination.Port, cancellationToken).ConfigureAwait(false);
-            await socket.SendAsync(Encoding.UTF8.GetBytes(send), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[2048];
-            await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            return TransportFailure.None;
+            var answered = await Net.FirstAsync(addresses, (address, ct) => UdpReplyAsync(address, destination.Port, payload, ct), static _ => { }, cancellationToken).ConfigureAwait(false);
+            return Probe.Connected(answered);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or AddressesFailedException)
         {
-            // An ICMP port-unreachable surfaces as a reset on a connected UDP socket.
-            return Failures.Classify(ex) is TransportFailure.Reset ? TransportFailure.Refused : Failures.Classify(ex);
+            return Probe.Failed(ex, UdpFailure(ex));
         }
     }
+
+    private static async Task<IPAddress> UdpReplyAsync(IPAddress address, int port, byte[] payload, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        await socket.ConnectAsync(address, port, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(payload, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[2048];
+        await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        return address;
+    }
+
+    // An ICMP port-unreachable surfaces as a reset on a connected UDP socket.
+    private static TransportFailure UdpFailure(Exception exception) =>
+        Failures.Classify(exception) is TransportFailure.Reset ? TransportFailure.Refused : Failures.Classify(exception);
 }

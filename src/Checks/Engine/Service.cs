@@ -38,9 +38,12 @@ public static class Service
     /// <summary>A host starting with / is a unix socket (postgres: its directory; mysql: the file).</summary>
     public static bool IsUnixSocket(string host) => host.StartsWith('/');
 
-    /// <summary>The tcp:host:port sub-check, then <paramref name="main"/>; just <paramref name="main"/> over a unix socket.</summary>
-    public static Task<CheckOutcome> RunAfterTcpAsync(string host, int port, CheckStep main, CancellationToken cancellationToken) =>
-        IsUnixSocket(host) ? Steps.RunAsync(cancellationToken, main) : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), main);
+    /// <summary>
+    /// The tcp:host:port sub-check, then <paramref name="main"/>; just <paramref name="main"/> over a unix
+    /// socket. The tcp sub-check keeps the address it connected to in <paramref name="reached"/>.
+    /// </summary>
+    public static Task<CheckOutcome> RunAfterTcpAsync(string host, int port, Reached reached, CheckStep main, CancellationToken cancellationToken) =>
+        IsUnixSocket(host) ? Steps.RunAsync(cancellationToken, main) : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), main);
 
     /// <summary>Far-end bytes as a short printable quote for a message.</summary>
     public static string Quote(ReadOnlySpan<byte> reply, int maxLength = 60)

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using ConnCheck.Protocol;
 
 namespace ConnCheck.Checks.Engine;
 
@@ -12,13 +13,16 @@ namespace ConnCheck.Checks.Engine;
 /// </summary>
 public static class TlsProbe
 {
-    /// <summary>A tls:host:port step: connect, handshake with SNI, validate, close.</summary>
-    public static CheckStep Step(string host, int port, CheckContext context, bool verify) =>
-        new($"tls:{host}:{port}", ct => HandshakeAsync(host, port, context.Tls, verify, ct));
+    /// <summary>
+    /// A tls:host:port step: connect (to the address the tcp sub-check reached, when given), handshake
+    /// with SNI, validate against the host name, close.
+    /// </summary>
+    public static CheckStep Step(string host, int port, CheckContext context, bool verify, Reached? reached = null) =>
+        new($"tls:{HostPort.Format(host, port)}", ct => HandshakeAsync(host, port, reached ?? new Reached(), context.Tls, verify, ct));
 
-    public static async Task<StepResult> HandshakeAsync(string host, int port, TlsSettings settings, bool verify, CancellationToken cancellationToken)
+    public static async Task<StepResult> HandshakeAsync(string host, int port, Reached reached, TlsSettings settings, bool verify, CancellationToken cancellationToken)
     {
-        var socket = await Net.ConnectTcpAsync(host, port, cancellationToken).ConfigureAwait(false);
+        var socket = await Net.ConnectTcpAsync(reached, host, port, cancellationToken).ConfigureAwait(false);
         var (stream, result) = await AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), host, settings, verify, cancellationToken).ConfigureAwait(false);
         if (stream is not null)
         {
@@ -108,7 +112,7 @@ public sealed class TlsValidator(string host, TlsSettings settings, bool verify)
     public SslClientAuthenticationOptions ClientOptions() => new()
     {
         // SslStream sends SNI for names and leaves it out for IP literals, as RFC 6066 asks.
-        TargetHost = host.Trim('[', ']'),
+        TargetHost = HostPort.Bare(host),
         RemoteCertificateValidationCallback = Validate,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
     };
@@ -219,7 +223,7 @@ public sealed class TlsValidator(string host, TlsSettings settings, bool verify)
 
     private string? NameProblem(X509Certificate2 leaf)
     {
-        var name = host.Trim('[', ']');
+        var name = HostPort.Bare(host);
         if (leaf.MatchesHostname(name))
         {
             return null;

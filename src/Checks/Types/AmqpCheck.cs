@@ -30,7 +30,7 @@ public sealed class AmqpCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"amqp:{host}:{port}", new Destination(host, port));
+        return new CheckTarget($"amqp:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
@@ -46,20 +46,23 @@ public sealed class AmqpCheck : ICheckType
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
         var verify = !fields.Bool("disable_tls_verification", false);
-        var auth = new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, verify, context, ct), IsMain: true);
+        var reached = new Reached();
+        var auth = new CheckStep("auth", ct => AuthenticateAsync(fields, host, reached, port, verify, context, ct), IsMain: true);
         return UsesTls(fields)
-            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), TlsProbe.Step(host, port, context, verify), auth)
-            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), auth);
+            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached), auth)
+            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), auth);
     }
 
-    private async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
+    private async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, Reached reached, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
     {
         var username = fields.String("username");
         var vhost = fields.String("vhost", "/");
         var policy = new TlsValidator(host, context.Tls, verify);
         var factory = new ConnectionFactory
         {
-            HostName = host.Trim('[', ']'),
+            // RabbitMQ.Client tries one address per family, not each in resolver order: give it the
+            // address the tcp sub-check reached; TLS still verifies the certificate against the name.
+            HostName = reached.HostFor(host),
             Port = port,
             UserName = username,
             Password = fields.String("password"),
@@ -75,7 +78,7 @@ public sealed class AmqpCheck : ICheckType
             Ssl = new SslOption
             {
                 Enabled = UsesTls(fields),
-                ServerName = host.Trim('[', ']'),
+                ServerName = HostPort.Bare(host),
                 CertificateValidationCallback = policy.Validate,
             },
         };

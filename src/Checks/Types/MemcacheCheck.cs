@@ -20,7 +20,7 @@ public sealed class MemcacheCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"memcache:{host}:{port}", new Destination(host, port));
+        return new CheckTarget($"memcache:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
@@ -33,12 +33,13 @@ public sealed class MemcacheCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), new CheckStep("connect", ct => VersionAsync(host, port, context, ct), IsMain: true));
+        var reached = new Reached();
+        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), new CheckStep("connect", ct => VersionAsync(reached, host, port, context, ct), IsMain: true));
     }
 
-    private static async Task<StepResult> VersionAsync(string host, int port, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> VersionAsync(Reached reached, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
-        using var socket = await Net.ConnectTcpAsync(host, port, cancellationToken).ConfigureAwait(false);
+        using var socket = await Net.ConnectTcpAsync(reached, host, port, cancellationToken).ConfigureAwait(false);
         try
         {
             var reply = await Service.ExchangeLineAsync(socket, VersionCommand, cancellationToken).ConfigureAwait(false);

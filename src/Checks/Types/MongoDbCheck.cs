@@ -37,7 +37,7 @@ public sealed class MongoDbCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"mongodb:{host}:{port}", new Destination(host, port));
+        return new CheckTarget($"mongodb:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
@@ -52,7 +52,8 @@ public sealed class MongoDbCheck : ICheckType
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
         var name = fields.Has("username") ? "auth" : "connect";
-        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), new CheckStep(name, ct => ConnectAsync(fields, host, port, context, ct), IsMain: true));
+        var reached = new Reached();
+        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), new CheckStep(name, ct => ConnectAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true));
     }
 
     private static async Task<StepResult> ConnectAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
@@ -66,7 +67,7 @@ public sealed class MongoDbCheck : ICheckType
         var heartbeatFailure = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         var settings = new MongoClientSettings
         {
-            Server = new MongoServerAddress(host.Trim('[', ']'), port),
+            Server = new MongoServerAddress(host, port),
             DirectConnection = true,
             ApplicationName = "conn-check",
             ConnectTimeout = context.Timeout,

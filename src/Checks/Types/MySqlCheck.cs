@@ -25,7 +25,7 @@ public sealed class MySqlCheck : ICheckType
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
         var destination = Service.IsUnixSocket(host) ? new Destination(host, 0, "unix") : new Destination(host, port);
-        return new CheckTarget($"mysql:{host}:{port}", destination);
+        return new CheckTarget($"mysql:{HostPort.Format(host, port)}", destination);
     }
 
     // New type: named like the original's postgres check.
@@ -39,7 +39,8 @@ public sealed class MySqlCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return Service.RunAfterTcpAsync(host, port, new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, context, ct), IsMain: true), cancellationToken);
+        var reached = new Reached();
+        return Service.RunAfterTcpAsync(host, port, reached, new CheckStep("auth", ct => AuthenticateAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true), cancellationToken);
     }
 
     private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)

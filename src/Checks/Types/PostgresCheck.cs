@@ -29,7 +29,7 @@ public sealed class PostgresCheck : ICheckType
         var destination = Service.IsUnixSocket(host)
             ? new Destination(Path.Combine(host, $".s.PGSQL.{port}"), 0, "unix")
             : new Destination(host, port);
-        return new CheckTarget($"postgres:{host}:{port}", destination);
+        return new CheckTarget($"postgres:{HostPort.Format(host, port)}", destination);
     }
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
@@ -42,7 +42,8 @@ public sealed class PostgresCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return Service.RunAfterTcpAsync(host, port, new CheckStep("auth", ct => AuthenticateAsync(fields, host, port, context, ct), IsMain: true), cancellationToken);
+        var reached = new Reached();
+        return Service.RunAfterTcpAsync(host, port, reached, new CheckStep("auth", ct => AuthenticateAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true), cancellationToken);
     }
 
     private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)

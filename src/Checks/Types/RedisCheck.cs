@@ -31,7 +31,7 @@ public sealed class RedisCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"redis:{host}:{port}", new Destination(host, port));
+        return new CheckTarget($"redis:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
@@ -45,15 +45,16 @@ public sealed class RedisCheck : ICheckType
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
         var password = fields.OptionalString("password");
+        var reached = new Reached();
         return Steps.RunAsync(
             cancellationToken,
-            Net.TcpStep(host, port),
-            new CheckStep(password is null ? "connect" : "connect with auth", ct => ConnectAsync(host, port, fields.OptionalString("username"), password, context, ct), IsMain: true));
+            Net.TcpStep(host, port, reached),
+            new CheckStep(password is null ? "connect" : "connect with auth", ct => ConnectAsync(reached, host, port, fields.OptionalString("username"), password, context, ct), IsMain: true));
     }
 
-    private static async Task<StepResult> ConnectAsync(string host, int port, string? username, string? password, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> ConnectAsync(Reached reached, string host, int port, string? username, string? password, CheckContext context, CancellationToken cancellationToken)
     {
-        using var socket = await Net.ConnectTcpAsync(host, port, cancellationToken).ConfigureAwait(false);
+        using var socket = await Net.ConnectTcpAsync(reached, host, port, cancellationToken).ConfigureAwait(false);
         try
         {
             if (password is not null)

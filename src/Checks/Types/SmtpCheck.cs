@@ -64,7 +64,7 @@ public sealed class SmtpCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"smtp:{host}:{port}", new Destination(host, port));
+        return new CheckTarget($"smtp:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
@@ -79,14 +79,15 @@ public sealed class SmtpCheck : ICheckType
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
         var verify = !fields.Bool("disable_tls_verification", false);
-        var main = new CheckStep(fields.Has("username") ? "connect with auth" : "connect", ct => SessionAsync(fields, host, port, verify, context, ct), IsMain: true);
+        var reached = new Reached();
+        var main = new CheckStep(fields.Has("username") ? "connect with auth" : "connect", ct => SessionAsync(fields, host, reached, port, verify, context, ct), IsMain: true);
         // With implicit TLS the certificate gets its own tls:host:port step; STARTTLS reports it from the session.
         return ImplicitTls(fields) && !StartTls(fields)
-            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), TlsProbe.Step(host, port, context, verify), main)
-            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), main);
+            ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached), main)
+            : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), main);
     }
 
-    private static async Task<StepResult> SessionAsync(CheckFields fields, string host, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> SessionAsync(CheckFields fields, string host, Reached reached, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
     {
         var policy = new TlsValidator(host, context.Tls, verify);
         var helo = new HeloDetector();
@@ -101,7 +102,18 @@ public sealed class SmtpCheck : ICheckType
         var stage = "connect";
         try
         {
-            await client.ConnectAsync(host.Trim('[', ']'), port, security, cancellationToken).ConfigureAwait(false);
+            // The address the tcp sub-check reached; the name stays the one TLS verifies.
+            var socket = await Net.ConnectTcpAsync(reached, host, port, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.ConnectAsync(socket, HostPort.Bare(host), port, security, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
             if (helo.SentHelo && !fields.Bool("helo_fallback", false))
             {
                 return StepResult.Fail("the server refused EHLO (set helo_fallback: true to accept a HELO-only server)");

@@ -14,7 +14,7 @@ public sealed class TcpCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", 0);
-        return new CheckTarget($"tcp:{host}:{port}", new Destination(host, port));
+        return new CheckTarget($"tcp:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken) =>

@@ -23,7 +23,7 @@ public sealed class TlsCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", 0);
-        return new CheckTarget($"tls:{host}:{port}", new Destination(host, port));
+        return new CheckTarget($"tls:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
@@ -31,6 +31,7 @@ public sealed class TlsCheck : ICheckType
         var host = fields.String("host");
         var port = fields.Int("port", 0);
         var verify = !fields.Bool("disable_tls_verification", false);
-        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port), TlsProbe.Step(host, port, context, verify));
+        var reached = new Reached();
+        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached));
     }
 }

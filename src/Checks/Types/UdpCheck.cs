@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ConnCheck.Checks.Engine;
@@ -25,7 +26,7 @@ public sealed class UdpCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", 0);
-        return new CheckTarget($"udp:{host}:{port}", new Destination(host, port, "udp"));
+        return new CheckTarget($"udp:{HostPort.Format(host, port)}", new Destination(host, port, "udp"));
     }
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
@@ -34,22 +35,17 @@ public sealed class UdpCheck : ICheckType
         var port = fields.Int("port", 0);
         var send = Encoding.UTF8.GetBytes(fields.String("send", ""));
         var expect = Encoding.UTF8.GetBytes(fields.String("expect", ""));
-        return Steps.RunAsync(cancellationToken, new CheckStep($"udp:{host}:{port}", ct => ExchangeAsync(host, port, send, expect, ct)));
+        return Steps.RunAsync(cancellationToken, new CheckStep($"udp:{HostPort.Format(host, port)}", ct => ExchangeAsync(host, port, send, expect, ct)));
     }
 
     private static async Task<StepResult> ExchangeAsync(string host, int port, byte[] send, byte[] expect, CancellationToken cancellationToken)
     {
         var addresses = await Net.ResolveAsync(host, cancellationToken).ConfigureAwait(false);
-        using var socket = new Socket(addresses[0].AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-
-        // A connected socket only accepts datagrams from the peer and surfaces ICMP port-unreachable.
-        await socket.ConnectAsync(addresses[0], port, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(send, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxDatagram];
-        int received;
+        Reply reply;
         try
         {
-            received = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            // Each address in resolver order until one answers; a reply of any kind settles it.
+            reply = await Net.FirstAsync(addresses, (address, ct) => ReplyAsync(address, port, send, ct), static _ => { }, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset)
         {
@@ -57,9 +53,23 @@ public sealed class UdpCheck : ICheckType
             return StepResult.Fail(Failures.Words(TransportFailure.Refused));
         }
 
-        var reply = buffer.AsSpan(0, received);
-        return reply.IndexOf(expect) >= 0
-            ? StepResult.Ok()
-            : StepResult.Fail($"unexpected UDP reply: \"{FarEndText.Printable(reply)}\"");
+        var from = HostPort.IsLiteral(host) ? "" : $" from {HostPort.Address(reply.From)}";
+        return reply.Data.AsSpan().IndexOf(expect) >= 0
+            ? StepResult.Ok(from.Length == 0 ? null : "reply" + from)
+            : StepResult.Fail($"unexpected UDP reply{from}: \"{FarEndText.Printable(reply.Data)}\"");
+    }
+
+    private sealed record Reply(IPAddress From, byte[] Data);
+
+    private static async Task<Reply> ReplyAsync(IPAddress address, int port, byte[] send, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+
+        // A connected socket only accepts datagrams from the peer and surfaces ICMP port-unreachable.
+        await socket.ConnectAsync(address, port, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(send, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[MaxDatagram];
+        var received = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        return new Reply(address, buffer[..received]);
     }
 }

@@ -521,6 +521,19 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
                 return null;
             }
 
+            // [::1] as in URLs: brackets are for IPv6 literals only, and the check keeps the bare address.
+            if (host.StartsWith('['))
+            {
+                var bare = HostPort.Bare(host);
+                if (bare == host || !System.Net.IPAddress.TryParse(bare, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+                {
+                    Error(node, $"'{field}' is not a host name or address: {Shown(node, host)} (brackets are for IPv6 addresses: [::1])");
+                    return null;
+                }
+
+                return bare;
+            }
+
             return host;
         }
 

@@ -59,7 +59,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
             host = await BindAddressAsync(peers, cancellationToken).ConfigureAwait(false);
         }
 
-        var advertised = publicHostname ?? (host is "0.0.0.0" or "::" ? throw new ArgumentException("--bind on a wildcard address needs --public-hostname") : host);
+        var advertised = (publicHostname is null ? null : Protocol.HostPort.Bare(publicHostname)) ?? (host is "0.0.0.0" or "::" ? throw new ArgumentException("--bind on a wildcard address needs --public-hostname") : host);
         var overrides = ConfigurationFactory.ParseString($"""
             akka.remote.dot-netty.tcp.hostname = {HoconFiles.Quote(host)}
             akka.remote.dot-netty.tcp.port = {port}
@@ -117,6 +117,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
         {
             target = IPAddress.TryParse(host, out var literal)
                 ? literal
+                // IPv4 first, as Akka's DotNetty transport resolves a seed's name (unless dns-use-ipv6 = on).
                 : (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false)).OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).First();
         }
         catch (SocketException)
