@@ -12,6 +12,9 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
 {
     public const string DefaultStatsdSend = "conncheck.test:1|c";
 
+    // Django's MySQL backend connects to 3306 when PORT is empty; the generated check says so instead of an empty port.
+    private const int MySqlPort = 3306;
+
     private static readonly Dictionary<string, string> Engines = new(StringComparer.Ordinal)
     {
         ["django.db.backends.postgresql"] = "postgres",
@@ -72,7 +75,7 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
             }
             else
             {
-                config.Add("mysql", ("host", host), ("port", db.Int("PORT")), ("username", user), ("password", password), ("database", name));
+                config.Add("mysql", ("host", host), ("port", db.Int("PORT") ?? MySqlPort), ("username", user), ("password", password), ("database", name));
             }
         }
     }

@@ -50,7 +50,7 @@ internal static class UrlChecks
                 config.Add("postgres", ("host", host.Host), ("port", host.Port), ("username", User()), ("password", Password()), ("database", database));
                 break;
             case "mysql" or "mysql2" or "mysqlgis" or "mariadb":
-                config.Add("mysql", ("host", host.Host), ("port", host.Port), ("username", User()), ("password", Password()), ("database", NullIfEmpty(url.Path)));
+                config.Add("mysql", ("host", host.Host), ("port", host.Port ?? 3306), ("username", User()), ("password", Password()), ("database", NullIfEmpty(url.Path)));
                 break;
             case "redis":
                 config.Add("redis", ("host", host.Host), ("port", host.Port), ("username", url.Password is null ? null : url.User), ("password", Password()));

@@ -85,20 +85,43 @@ public sealed class AgentActorTests : TestKit
     }
 
     [Fact]
-    public void A_cancelled_batch_stops_reporting()
+    public async Task CancelBatch_closes_the_checks_connection_and_nothing_more_is_reported()
     {
-        using var hole = new BlackHoleListener();
-        agent.Tell(new RunBatch(ProtocolVersion.Current, "run-5", "web", [Tcp(0, hole.Port) with { TimeoutSeconds = 30 }], 10), TestActor);
+        // A redis server that takes the PING and never answers: without the cancel the check would hold
+        // its connection for its whole 30 s timeout.
+        using var silent = new SilentServer();
+        agent.Tell(new RunBatch(ProtocolVersion.Current, "run-5", "web", [Spec(0, "redis", silent.Port) with { TimeoutSeconds = 30 }], 10), TestActor);
+        await silent.HeldAsync(1, TimeSpan.FromSeconds(10));
+
         agent.Tell(new CancelBatch("run-5"), TestActor);
 
-        ExpectNoMsg(TimeSpan.FromSeconds(1));
+        // The far end sees the connection go well before the check's own timeout would have closed it...
+        await silent.ClosedAsync(1, TimeSpan.FromSeconds(5));
+        // ...and, as designed, a cancelled batch sends nothing more: no result and no BatchCompleted.
+        await ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
     }
 
-    private static CheckSpec Tcp(int id, int port) => new()
+    [Fact]
+    public async Task A_batch_that_is_not_cancelled_keeps_its_connection()
+    {
+        // The control for the test above: the same silent server, no CancelBatch, the connection stays.
+        using var silent = new SilentServer();
+        agent.Tell(new RunBatch(ProtocolVersion.Current, "run-6", "web", [Spec(0, "redis", silent.Port) with { TimeoutSeconds = 30 }], 10), TestActor);
+        await silent.HeldAsync(1, TimeSpan.FromSeconds(10));
+
+        await ExpectNoMsgAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(0, silent.Closed);
+        agent.Tell(new CancelBatch("run-6"), TestActor);
+    }
+
+    private static CheckSpec Tcp(int id, int port) => Spec(id, "tcp", port);
+
+    private static CheckSpec Spec(int id, string type, int port) => new()
     {
         Id = id,
-        Type = "tcp",
-        Name = $"tcp:127.0.0.1:{port}",
+        Type = type,
+        Name = $"{type}:127.0.0.1:{port}",
         Destination = new Destination("127.0.0.1", port),
         From = ["web"],
         Fields = new Dictionary<string, System.Text.Json.JsonElement>

@@ -8,6 +8,7 @@ using ConnCheck.Protocol.Messages;
 namespace ConnCheck.Tests.Actors;
 
 /// <summary>The coordinator's side of one agent's batch, with a TestKit probe standing in for the agent.</summary>
+[Collection(ConnCheck.Tests.Support.TimingSensitive.Name)]
 public sealed class AgentBatchActorTests() : TestKit(AgentActorTests.TestConfig)
 {
     private static readonly AgentInfo Agent = new("app-1", "web", "akka.tcp://conn-check@10.0.0.1:4550");

@@ -49,7 +49,7 @@ public sealed class OptionTests
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("--include-tags and --exclude-tags cannot be used together", run.Stderr);
-        Assert.Equal(0, listener.AcceptedCount);
+        Assert.Equal(0, await listener.SettledCountAsync());
     }
 
     [Fact]
@@ -84,8 +84,7 @@ public sealed class OptionTests
             ],
             simulated.Lines);
 
-        await Task.Delay(200);
-        Assert.Equal(0, listener.AcceptedCount);
+        Assert.Equal(0, await listener.SettledCountAsync());
     }
 
     [Fact]
@@ -98,8 +97,7 @@ public sealed class OptionTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal($"{config.Path}: valid, 1 check from zones web", run.StatusLine);
-        await Task.Delay(200);
-        Assert.Equal(0, listener.AcceptedCount);
+        Assert.Equal(0, await listener.SettledCountAsync());
     }
 
     [Fact]
@@ -141,7 +139,7 @@ public sealed class OptionTests
         Assert.StartsWith("conn-check: ", run.Stderr);
         Assert.True(run.Stderr.Contains(option[0], StringComparison.Ordinal) || run.Stderr.Contains($"'{option[^1]}'", StringComparison.Ordinal), run.ToString());
         Assert.DoesNotContain("   at ", run.Stderr);
-        Assert.Equal(0, listener.AcceptedCount);
+        Assert.Equal(0, await listener.SettledCountAsync());
     }
 
     [Fact]
@@ -210,7 +208,7 @@ public sealed class OptionTests
         var secondRun = await ProcessRunner.ConnCheckAsync(environment, badValues.Path, "--validate");
         Assert.Contains("'port' must be a whole number, got '${CONNCHECK_TEST_SECRET}' (after environment expansion)", secondRun.Stderr);
         Assert.Contains("'host' is not a host name or address: '${CONNCHECK_TEST_SECRET} x' (after environment expansion)", secondRun.Stderr);
-        Assert.Equal(0, listener.AcceptedCount);
+        Assert.Equal(0, await listener.SettledCountAsync());
     }
 
     private static TempConfig Named(int port, params (string Name, string Tag)[] checks) =>

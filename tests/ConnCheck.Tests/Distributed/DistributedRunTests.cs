@@ -85,7 +85,7 @@ public sealed class DistributedRunTests(AgentClusterFixture cluster) : IClassFix
         Assert.StartsWith("CONN-CHECK UNKNOWN: 2 of 2 checks could not run (db 1/1, web 1/1)", run.StatusLine);
         Assert.Contains($"db/- tcp:127.0.0.1:{open.Port} UNKNOWN - no agent in zone db", run.Lines);
         Assert.Contains($"web/- tcp:127.0.0.1:{open.Port} UNKNOWN - zone web has 2 live agent(s), needs 3 (min_agents)", run.Lines);
-        Assert.Equal(0, open.AcceptedCount);
+        Assert.Equal(0, await open.SettledCountAsync());
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class DistributedRunTests(AgentClusterFixture cluster) : IClassFix
         Assert.Contains($"batch/batch-1 at 127.0.0.1:{cluster.Batch1.Port}: tcp:127.0.0.1:{open.Port} -> tcp 127.0.0.1:{open.Port}", run.Lines);
         Assert.Contains($"web/web-1 at 127.0.0.1:{cluster.Web1.Port}: tcp:127.0.0.1:{open.Port} -> tcp 127.0.0.1:{open.Port}", run.Lines);
         Assert.Contains($"web/web-2 at 127.0.0.1:{cluster.Web2.Port}: tcp:127.0.0.1:{open.Port} -> tcp 127.0.0.1:{open.Port}", run.Lines);
-        Assert.Equal(0, open.AcceptedCount);
+        Assert.Equal(0, await open.SettledCountAsync());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class GenerateConfigTests
             [
                 "postgres db-primary.prod.internal:5432 user=shop_app password=${DB_DEFAULT_PASSWORD} database=shop",
                 "postgres db-replica.prod.internal:5433 user=shop_ro password=${DB_REPLICA_PASSWORD} database=shop",
-                "mysql mysql.prod.internal: user=orders password=${DB_LEGACY_PASSWORD} database=legacy_orders",
+                "mysql mysql.prod.internal:3306 user=orders password=${DB_LEGACY_PASSWORD} database=legacy_orders",
                 "redis cache-1.prod.internal:6379 user= password=${CACHE_DEFAULT_PASSWORD} database=",
                 "memcache mc-1.prod.internal:11211 user= password= database=",
                 "memcache mc-2.prod.internal:11211 user= password= database=",

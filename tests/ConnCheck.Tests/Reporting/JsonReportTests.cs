@@ -98,15 +98,19 @@ public sealed class JsonReportTests(ReportFixture fixture) : IClassFixture<Repor
         Assert.False(Schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List }).IsValid);
     }
 
-    [Fact]
-    public async Task Config_errors_keep_the_nagios_line_and_exit_3_whatever_the_format()
+    [Theory]
+    [InlineData("nagios")]
+    [InlineData("json")]
+    [InlineData("junit")]
+    public async Task Config_errors_keep_the_nagios_line_and_exit_3_whatever_the_format(string format)
     {
         using var config = new TempConfig("- { type: tcp, host: 127.0.0.1 }\n");
 
-        var run = await ProcessRunner.ConnCheckAsync(config.Path, "--format", "json");
+        var run = await ProcessRunner.ConnCheckAsync(config.Path, "--format", format);
 
-        Assert.Equal(3, run.ExitCode);
-        Assert.StartsWith("CONN-CHECK UNKNOWN: invalid config", run.StatusLine);
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal($"CONN-CHECK UNKNOWN: invalid config {config.Path}:1:3: tcp check is missing required field 'port'", run.StatusLine);
+        Assert.Single(run.Lines);
     }
 
     private static void AssertValid(JsonElement root, ProcessResult run)

@@ -47,16 +47,28 @@ public sealed class JunitReportTests(ReportFixture fixture) : IClassFixture<Repo
     [Fact]
     public async Task Far_end_text_that_XML_cannot_carry_is_dropped_not_breaking_the_document()
     {
-        // A reason with a control character and markup: the server answers "<b>\u0001&" to an http check.
-        await using var web = await HttpTestServer.StartAsync(fixture.Certificates.Valid.Certificate);
-        using var config = new TempConfig($"- {{ type: http, name: 'odd <name> & \"quotes\"', url: '{web.Http}/status/503' }}\n");
+        // A "redis" server whose error line carries markup, a control character and U+FFFE (valid UTF-8 that
+        // no XML document may contain): the report must stay a valid document and keep the readable text.
+        using var server = new ScriptedTcpServer(async (stream, ct) =>
+        {
+            if (await stream.ReadAsync(new byte[256], ct) == 0)
+            {
+                return; // the tcp step's connect-and-close
+            }
+
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes("-ERR <b>\u0001&\uFFFE odd\r\n"), ct);
+            await ScriptedTcpServer.DrainAsync(stream, ct);
+        });
+        using var config = new TempConfig($"- {{ type: redis, name: 'odd <name> & \"quotes\"', host: 127.0.0.1, port: {server.Port} }}\n");
 
         var run = await ProcessRunner.ConnCheckAsync(config.Path, "--format", "junit");
 
         Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.DoesNotContain('\u0001', run.Stdout);
+        Assert.DoesNotContain('\uFFFE', run.Stdout);
         var testcase = Validate(run.Stdout, run).Descendants("testcase").Single();
         Assert.Equal("odd <name> & \"quotes\"", (string)testcase.Attribute("name")!);
-        Assert.NotNull(testcase.Element("failure"));
+        Assert.EndsWith("PING failed: ERR <b> & odd", (string)testcase.Element("failure")!.Attribute("message")!);
     }
 
     private static XDocument Validate(string xml, ProcessResult run)

@@ -136,9 +136,9 @@ public sealed class AgentAllowlistProcessTests
         Assert.Contains($"fenced/fenced-1 tcp:127.0.0.1:{forbidden.Port} FAILED - refused by agent allowlist: 127.0.0.1:{forbidden.Port} not in {rules}", run.Lines);
         Assert.True(run.Lines.Any(l => l.StartsWith($"fenced/fenced-1 http:http://127.0.0.1:{redirector.Port}/ FAILED - ", StringComparison.Ordinal)
             && l.EndsWith($"refused by agent allowlist: 127.0.0.1:{redirectTarget.Port} not in {rules}", StringComparison.Ordinal)), run.ToString());
-        Assert.Equal(0, forbidden.AcceptedCount);
-        Assert.Equal(0, redirectTarget.AcceptedCount);
-        Assert.Equal(1, await allowed.AcceptedAsync(1));
+        Assert.Equal(0, await forbidden.SettledCountAsync());
+        Assert.Equal(0, await redirectTarget.SettledCountAsync());
+        Assert.Equal(1, await allowed.SettledCountAsync());
         Assert.Contains($"allowlist: {rules}", agent.Process.Output, StringComparison.Ordinal);
     }
 
@@ -159,7 +159,7 @@ public sealed class AgentAllowlistProcessTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"fenced/fenced-2 tcp:127.0.0.1:{open.Port} FAILED - refused by agent allowlist: 127.0.0.1:{open.Port} not in 10.9.9.0/24:*", run.Lines);
-        Assert.Equal(0, open.AcceptedCount);
+        Assert.Equal(0, await open.SettledCountAsync());
 
         var bad = await ProcessRunner.RunAsync(Repo.AgentDll, ["--zone", "fenced", "--bind", $"127.0.0.1:{Loopback.ClosedPort()}", "--allow", "db.internal:5432"], null, TimeSpan.FromSeconds(60));
         Assert.Equal(3, bad.ExitCode);

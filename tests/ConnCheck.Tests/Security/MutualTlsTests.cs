@@ -74,7 +74,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"secure/sec-1 tcp:127.0.0.1:{open.Port} OK", run.Lines);
         Assert.Contains($"secure/sec-2 tcp:127.0.0.1:{open.Port} OK", run.Lines);
-        Assert.Equal(2, await open.AcceptedAsync(2));
+        Assert.Equal(2, await open.SettledCountAsync());
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
 
         Assert.Equal(3, run.ExitCode);
         AssertUnreachable(run, target.Port, cluster.Sec2.Address);
-        Assert.Equal(0, target.AcceptedCount);
+        Assert.Equal(0, await target.SettledCountAsync());
         await AssertGoodRunPassesAsync();
     }
 
@@ -150,7 +150,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
 
         Assert.Equal(3, run.ExitCode);
         AssertUnreachable(run, target.Port, rogueAgent.Address);
-        Assert.Equal(0, target.AcceptedCount);
+        Assert.Equal(0, await target.SettledCountAsync());
         Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
@@ -268,7 +268,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
 
         Assert.Equal(3, run.ExitCode);
         AssertTlsRefusal(run);
-        Assert.Equal(0, open.AcceptedCount);
+        Assert.Equal(0, await open.SettledCountAsync());
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
             reasons.Select(reason => $"secure/- tcp:127.0.0.1:{target.Port} UNKNOWN - no agent in zone secure (no seed answered ({cluster.Seed}: {reason}))"));
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(15), run.ToString());
         Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, target.AcceptedCount);
+        Assert.Equal(0, await target.SettledCountAsync());
         await AssertGoodRunPassesAsync();
     }
 

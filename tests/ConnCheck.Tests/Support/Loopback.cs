@@ -45,6 +45,7 @@ public sealed class AcceptingListener : IDisposable
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
     private readonly List<Socket> accepted = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource> sentinels = new();
     private int acceptedCount;
 
     public AcceptingListener(int backlog = 4096)
@@ -55,7 +56,28 @@ public sealed class AcceptingListener : IDisposable
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
+    /// <summary>Connections accepted so far, sentinels not counted; it lags the kernel (see <see cref="SettledCountAsync"/>).</summary>
     public int AcceptedCount => Volatile.Read(ref acceptedCount);
+
+    /// <summary>
+    /// The count of every connection that completed before this call: it makes a sentinel connection
+    /// of its own and waits until the accept loop has taken it. The kernel queues completed
+    /// connections in order, so once the sentinel is accepted every earlier one has been counted;
+    /// "nothing connected" is then <c>Assert.Equal(0, await listener.SettledCountAsync())</c>, with no
+    /// window in which a late accept hides a connection.
+    /// </summary>
+    public async Task<int> SettledCountAsync()
+    {
+        using var sentinel = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        sentinel.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var localPort = ((IPEndPoint)sentinel.LocalEndPoint!).Port;
+        sentinels[localPort] = seen;
+        await sentinel.ConnectAsync(IPAddress.Loopback, Port);
+        await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        sentinels.TryRemove(localPort, out _);
+        return AcceptedCount;
+    }
 
     /// <summary>
     /// The accepted count once it reaches <paramref name="atLeast"/> (or after 5 s): a client's connect
@@ -80,6 +102,13 @@ public sealed class AcceptingListener : IDisposable
             try
             {
                 var socket = await listener.AcceptSocketAsync(stop.Token);
+                if (socket.RemoteEndPoint is IPEndPoint from && sentinels.TryGetValue(from.Port, out var sentinel))
+                {
+                    socket.Dispose();
+                    sentinel.TrySetResult();
+                    continue;
+                }
+
                 Interlocked.Increment(ref acceptedCount);
                 lock (accepted)
                 {
