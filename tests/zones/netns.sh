@@ -27,30 +27,18 @@ hosts=(web-1 web-2 batch-1 coord svc)
 declare -A address=([web-1]=10.77.1.11 [web-2]=10.77.1.12 [batch-1]=10.77.2.11 [coord]=10.77.8.10 [svc]=10.77.9.10)
 declare -A gateway=([web-1]=10.77.1.1 [web-2]=10.77.1.1 [batch-1]=10.77.2.1 [coord]=10.77.8.1 [svc]=10.77.9.1)
 router="$prefix-router"
-ns() { echo "$prefix-$1"; }
-in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+veth=r bridge_gateway=10.77.1.1
+# shellcheck source=tests/zones/estate-lib.sh
+source "$(dirname "$0")/estate-lib.sh"
+down() { estate_down; }
 
-down() {
-  local names
-  names=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$prefix-" || true)
-  for n in $names; do
-    pids=$(ip netns pids "$n" 2>/dev/null || true)
-    [ -n "$pids" ] && kill -TERM $pids 2>/dev/null || true
-  done
-  for _ in $(seq 1 30); do
-    local left=0
-    for n in $names; do [ -n "$(ip netns pids "$n" 2>/dev/null || true)" ] && left=1; done
-    [ $left = 0 ] && break
-    sleep 0.1
-  done
-  for n in $names; do
-    pids=$(ip netns pids "$n" 2>/dev/null || true)
-    [ -n "$pids" ] && kill -KILL $pids 2>/dev/null || true
-  done
-  for n in $names; do ip netns del "$n" 2>/dev/null || true; done
-  local still
-  still=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$prefix-" || true)
-  [ -z "$still" ] || fail "namespaces left behind: $still"
+host_routes() {
+  if [ "$1" = coord ]; then
+    # One route per subnet, so a test can take one away ("no route to host").
+    for net in 10.77.1.0/24 10.77.2.0/24 10.77.9.0/24; do ip -n "$2" route add "$net" via "${gateway[$1]}"; done
+  else
+    ip -n "$2" route add 10.77.0.0/16 via "${gateway[$1]}"
+  fi
 }
 
 router_rules() {
@@ -101,37 +89,7 @@ up() {
   # A failure half-way leaves nothing behind.
   trap 'status=$?; [ $status -ne 0 ] && down; exit $status' EXIT
 
-  command -v ip >/dev/null && command -v iptables >/dev/null \
-    || fail "ip and iptables are needed (apt-get install iproute2 iptables: tests/setup/install-deps.sh)"
-  [ "$(id -u)" = 0 ] || fail "network namespaces need root"
-  ip netns add "$router" 2>"$dir/netns.err" || fail "cannot create network namespace $router: $(cat "$dir/netns.err")"
-  in_ns "$router" ip link set lo up
-  in_ns "$router" sysctl -qw net.ipv4.ip_forward=1
-  ip -n "$router" link add brweb type bridge
-  ip -n "$router" addr add 10.77.1.1/24 dev brweb
-  ip -n "$router" link set brweb up
-  local id=${prefix: -6} i=0
-  for h in "${hosts[@]}"; do
-    i=$((i + 1))
-    local n; n=$(ns "$h")
-    ip netns add "$n"
-    in_ns "$n" ip link set lo up
-    ip link add "r${id}h$i" netns "$router" type veth peer name eth0 netns "$n"
-    ip -n "$n" addr add "${address[$h]}/24" dev eth0
-    ip -n "$n" link set eth0 up
-    if [ "$h" = web-1 ] || [ "$h" = web-2 ]; then
-      ip -n "$router" link set "r${id}h$i" master brweb
-    else
-      ip -n "$router" addr add "${gateway[$h]}/24" dev "r${id}h$i"
-    fi
-    ip -n "$router" link set "r${id}h$i" up
-    if [ "$h" = coord ]; then
-      # One route per subnet, so a test can take one away ("no route to host").
-      for net in 10.77.1.0/24 10.77.2.0/24 10.77.9.0/24; do ip -n "$n" route add "$net" via "${gateway[$h]}"; done
-    else
-      ip -n "$n" route add 10.77.0.0/16 via "${gateway[$h]}"
-    fi
-  done
+  estate_hosts "$dir"
   router_rules "$mode"
 
   local svc; svc=$(ns svc)
@@ -167,13 +125,7 @@ up() {
   done
 
   {
-    echo "PREFIX=$prefix"
-    echo "ROUTER_NS=$router"
-    for h in "${hosts[@]}"; do
-      local key=${h^^}; key=${key//-/_}
-      echo "${key}_NS=$(ns "$h")"
-      echo "${key}_ADDR=${address[$h]}"
-    done
+    estate_env
     echo "PG_USER=app"
     echo "PG_PASSWORD=$pg_pass"
     echo "PG_DATABASE=app"

@@ -28,21 +28,11 @@ hosts=(web-1 web-2 batch-1 ops-1 coord svc)
 declare -A address=([web-1]=10.79.1.11 [web-2]=10.79.1.12 [batch-1]=10.79.2.11 [ops-1]=10.79.3.11 [coord]=10.79.8.10 [svc]=10.79.9.10)
 declare -A gateway=([web-1]=10.79.1.1 [web-2]=10.79.1.1 [batch-1]=10.79.2.1 [ops-1]=10.79.3.1 [coord]=10.79.8.1 [svc]=10.79.9.1)
 router="$prefix-router"
-ns() { echo "$prefix-$1"; }
-in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
-
-down() {
-  local names
-  names=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$prefix-" || true)
-  for n in $names; do
-    pids=$(ip netns pids "$n" 2>/dev/null || true)
-    [ -n "$pids" ] && kill -KILL $pids 2>/dev/null || true
-  done
-  for n in $names; do ip netns del "$n" 2>/dev/null || true; done
-  local still
-  still=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$prefix-" || true)
-  [ -z "$still" ] || fail "namespaces left behind: $still"
-}
+veth=s bridge_gateway=10.79.1.1
+# shellcheck source=tests/zones/estate-lib.sh
+source "$(dirname "$0")/estate-lib.sh"
+down() { estate_down; }
+host_routes() { ip -n "$2" route add 10.79.0.0/16 via "${gateway[$1]}"; }
 
 router_rules() {
   local mode=$1
@@ -71,33 +61,7 @@ up() {
   [ -d "$dir" ] || fail "$dir is not a directory"
   dir=$(cd "$dir" && pwd)
   trap 'status=$?; [ $status -ne 0 ] && down; exit $status' EXIT
-  command -v ip >/dev/null && command -v iptables >/dev/null \
-    || fail "ip and iptables are needed (tests/setup/install-deps.sh)"
-  [ "$(id -u)" = 0 ] || fail "network namespaces need root"
-  ip netns add "$router" 2>"$dir/netns.err" || fail "cannot create network namespace $router: $(cat "$dir/netns.err")"
-  in_ns "$router" ip link set lo up
-  in_ns "$router" sysctl -qw net.ipv4.ip_forward=1
-  # Inside a zone the two web hosts share a bridge: their traffic never crosses the router's FORWARD.
-  ip -n "$router" link add brweb type bridge
-  ip -n "$router" addr add 10.79.1.1/24 dev brweb
-  ip -n "$router" link set brweb up
-  local id=${prefix: -6} i=0
-  for h in "${hosts[@]}"; do
-    i=$((i + 1))
-    local n; n=$(ns "$h")
-    ip netns add "$n"
-    in_ns "$n" ip link set lo up
-    ip link add "s${id}h$i" netns "$router" type veth peer name eth0 netns "$n"
-    ip -n "$n" addr add "${address[$h]}/24" dev eth0
-    ip -n "$n" link set eth0 up
-    if [ "$h" = web-1 ] || [ "$h" = web-2 ]; then
-      ip -n "$router" link set "s${id}h$i" master brweb
-    else
-      ip -n "$router" addr add "${gateway[$h]}/24" dev "s${id}h$i"
-    fi
-    ip -n "$router" link set "s${id}h$i" up
-    ip -n "$n" route add 10.79.0.0/16 via "${gateway[$h]}"
-  done
+  estate_hosts "$dir"
   router_rules "$mode"
 
   local svc; svc=$(ns svc)
@@ -111,15 +75,7 @@ up() {
     sleep 0.1
   done
 
-  {
-    echo "PREFIX=$prefix"
-    echo "ROUTER_NS=$router"
-    for h in "${hosts[@]}"; do
-      local key=${h^^}; key=${key//-/_}
-      echo "${key}_NS=$(ns "$h")"
-      echo "${key}_ADDR=${address[$h]}"
-    done
-  } > "$dir/env"
+  estate_env > "$dir/env"
   trap - EXIT
 }
 
