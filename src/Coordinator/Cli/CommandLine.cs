@@ -13,7 +13,7 @@ public static class CommandLine
     public static RootCommand Build(TextWriter output, TextWriter error)
     {
         var config = new Argument<string>("CONFIG") { Description = "YAML file listing the checks (the original conn-check list, or a mapping with zones/defaults/checks)" };
-        var patterns = new Argument<string[]>("PATTERN") { Description = "Only run checks whose name matches one of these globs (* and ?)", Arity = ArgumentArity.ZeroOrMore };
+        var patterns = new Argument<string[]>("PATTERN") { Description = "Only run checks whose name or step names match one of these globs (only * is a wildcard)", Arity = ArgumentArity.ZeroOrMore };
         var validate = new Option<bool>("--validate") { Description = "Parse and validate the config, run nothing" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
         var (includeTags, excludeTags) = TagOptions();
