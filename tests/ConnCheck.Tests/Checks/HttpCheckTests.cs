@@ -10,7 +10,7 @@ public sealed class HttpServers : IAsyncLifetime
 
     private HttpTestServer? web;
 
-    public TestCertificates Certificates { get; } = new();
+    public TestCertificates Certificates { get; } = TestCertificates.Shared;
 
     public HttpTestServer Web => web ?? throw new InvalidOperationException("the HTTP test server did not start");
 
@@ -36,7 +36,6 @@ public sealed class HttpServers : IAsyncLifetime
         ExpiredTls?.Dispose();
         Proxy.Dispose();
         AuthProxy.Dispose();
-        Certificates.Dispose();
     }
 }
 

@@ -25,7 +25,7 @@ public sealed class TlsServers : IDisposable
         });
     }
 
-    public TestCertificates Certificates { get; } = new();
+    public TestCertificates Certificates { get; } = TestCertificates.Shared;
 
     public TlsTestServer Valid { get; }
 
@@ -53,7 +53,6 @@ public sealed class TlsServers : IDisposable
         Silent.Dispose();
         Banner.Dispose();
         Stalling.Dispose();
-        Certificates.Dispose();
     }
 }
 

@@ -8,7 +8,7 @@ public sealed class ExpiringCertificateServers : IAsyncLifetime
     private HttpTestServer? https5;
     private HttpTestServer? https40;
 
-    public TestCertificates Certificates { get; } = new();
+    public TestCertificates Certificates { get; } = TestCertificates.Shared;
 
     public TlsTestServer Tls5 { get; private set; } = null!;
 
@@ -39,7 +39,5 @@ public sealed class ExpiringCertificateServers : IAsyncLifetime
         {
             await https40.DisposeAsync();
         }
-
-        Certificates.Dispose();
     }
 }

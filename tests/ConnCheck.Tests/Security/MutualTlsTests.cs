@@ -8,7 +8,7 @@ namespace ConnCheck.Tests.Security;
 /// </summary>
 public sealed class SecureClusterFixture : IAsyncLifetime
 {
-    public TestCertificates Ca { get; } = new();
+    public TestCertificates Ca { get; } = TestCertificates.Shared;
 
     /// <summary>Another CA with the very same name as <see cref="Ca"/>, but its own key.</summary>
     public TestCertificates OtherCa { get; } = new();
@@ -23,6 +23,12 @@ public sealed class SecureClusterFixture : IAsyncLifetime
 
     public AgentProcess Sec1 { get; private set; } = null!;
 
+    /// <summary>An agent's TLS settings with a certificate from <see cref="OtherCa"/>, trusting only <see cref="OtherCa"/>.</summary>
+    public TempConfig RogueHocon { get; private set; } = null!;
+
+    /// <summary>The same rogue certificate, but trusting <see cref="Ca"/> (so only the other side refuses).</summary>
+    public TempConfig RogueTrustingOurCaHocon { get; private set; } = null!;
+
     public AgentProcess Sec2 { get; private set; } = null!;
 
     public string Seed => Sec1.Address;
@@ -32,6 +38,9 @@ public sealed class SecureClusterFixture : IAsyncLifetime
         AgentCertificate = Ca.IssueNode("conn-check-agent");
         CoordinatorCertificate = Ca.IssueNode("conn-check-coordinator");
         AgentHocon = TlsHocon.Pem(AgentCertificate, Ca.CaCertificatePath);
+        var rogue = OtherCa.IssueNode("conn-check-agent");
+        RogueHocon = TlsHocon.Pem(rogue, OtherCa.CaCertificatePath);
+        RogueTrustingOurCaHocon = TlsHocon.Pem(rogue, Ca.CaCertificatePath);
         CoordinatorHocon = TlsHocon.Pfx(Ca.ExportPfx(CoordinatorCertificate, "pfx-Pa55"), "pfx-Pa55", Ca.CaCertificatePath);
         Sec1 = await AgentProcess.StartAsync("secure", "sec-1", extraArgs: ["--hocon", AgentHocon.Path]);
         Sec2 = await AgentProcess.StartAsync("secure", "sec-2", [Sec1.Address], ["--hocon", AgentHocon.Path]);
@@ -47,8 +56,9 @@ public sealed class SecureClusterFixture : IAsyncLifetime
     {
         await Task.WhenAll(Sec1.DisposeAsync().AsTask(), Sec2.DisposeAsync().AsTask());
         AgentHocon.Dispose();
+        RogueHocon.Dispose();
+        RogueTrustingOurCaHocon.Dispose();
         CoordinatorHocon.Dispose();
-        Ca.Dispose();
         OtherCa.Dispose();
     }
 }
@@ -140,9 +150,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     [Fact]
     public async Task The_coordinator_refuses_an_agent_whose_certificate_is_from_another_ca()
     {
-        var rogueCertificate = cluster.OtherCa.IssueNode("conn-check-agent");
-        using var rogueHocon = TlsHocon.Pem(rogueCertificate, cluster.OtherCa.CaCertificatePath);
-        await using var rogueAgent = await AgentProcess.StartAsync("secure", "rogue-agent", extraArgs: ["--hocon", rogueHocon.Path]);
+        await using var rogueAgent = await AgentProcess.StartAsync("secure", "rogue-agent", extraArgs: ["--hocon", cluster.RogueHocon.Path]);
         using var target = new AcceptingListener();
         using var config = TcpConfig(target.Port);
 
@@ -159,9 +167,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     {
         // The coordinator's refusal of the rogue's certificate stops its Akka.Remote; it must start
         // again without the rogue instead of reporting every agent lost.
-        var rogueCertificate = cluster.OtherCa.IssueNode("conn-check-agent");
-        using var rogueHocon = TlsHocon.Pem(rogueCertificate, cluster.OtherCa.CaCertificatePath);
-        await using var rogueAgent = await AgentProcess.StartAsync("secure", "rogue-static", extraArgs: ["--hocon", rogueHocon.Path]);
+        await using var rogueAgent = await AgentProcess.StartAsync("secure", "rogue-static", extraArgs: ["--hocon", cluster.RogueHocon.Path]);
         using var open = new AcceptingListener();
         using var config = TcpConfig(open.Port);
 
@@ -180,9 +186,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     {
         // Refusing the seed's certificate as a client stops the joiner's Akka.Remote; it must
         // restart (never hang, never exit), say why, and wait longer each time.
-        var foreign = cluster.OtherCa.IssueNode("conn-check-agent");
-        using var foreignHocon = TlsHocon.Pem(foreign, cluster.Ca.CaCertificatePath);
-        await using var foreignSeed = await AgentProcess.StartAsync("secure", "foreign-seed", extraArgs: ["--hocon", foreignHocon.Path]);
+        await using var foreignSeed = await AgentProcess.StartAsync("secure", "foreign-seed", extraArgs: ["--hocon", cluster.RogueTrustingOurCaHocon.Path]);
         await using var joiner = await AgentProcess.StartAsync("secure", "joiner", [foreignSeed.Address], ["--hocon", cluster.AgentHocon.Path]);
 
         await joiner.Process.WaitForLineAsync(
@@ -223,9 +227,7 @@ public sealed class MutualTlsTests(SecureClusterFixture cluster) : IClassFixture
     [Fact]
     public async Task An_agent_with_a_certificate_from_another_ca_cannot_join_the_cluster()
     {
-        var rogueCertificate = cluster.OtherCa.IssueNode("conn-check-agent");
-        using var rogueHocon = TlsHocon.Pem(rogueCertificate, cluster.Ca.CaCertificatePath);
-        await using var rogueAgent = await AgentProcess.StartAsync("secure", "rogue-joiner", [cluster.Seed], ["--hocon", rogueHocon.Path]);
+        await using var rogueAgent = await AgentProcess.StartAsync("secure", "rogue-joiner", [cluster.Seed], ["--hocon", cluster.RogueTrustingOurCaHocon.Path]);
         await cluster.Sec1.Process.WaitForLineAsync(
             l => l.Contains("TLS: refused peer", StringComparison.Ordinal) && l.Contains("certificate 'CN=conn-check-agent'", StringComparison.Ordinal),
             TimeSpan.FromSeconds(40), "the seed refusing the rogue agent");

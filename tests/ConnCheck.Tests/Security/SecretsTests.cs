@@ -11,19 +11,37 @@ namespace ConnCheck.Tests.Security;
 /// </summary>
 public sealed class SecretsTests
 {
-    private static readonly string[] Passwords =
+    /// <summary>
+    /// Every secret-bearing field of every type (types without one - tcp, udp, tls, memcache - have no
+    /// row): the check's name, the secrets that must never be printed, and its YAML (ECHO is the port of a
+    /// server that echoes the request back, credential headers first).
+    /// </summary>
+    private static readonly (string Name, string[] Secrets, string Yaml)[] Table =
     [
-        "Pg-Wr0ng-9f3k", "Rd-Wr0ng-2m8x", "Mq-Wr0ng-7c1v", "Mg-Wr0ng-4q6z", "Sm-Wr0ng-8h2n", "My-Wr0ng-3j5p",
-        "Ht-Basic-6w1r", "Ht-Digest-5t9y", "Bearer-T0ken-1a2b3c", "ApiKey-8d7e6f", "Sess10n-C00kie-x9", "Pr0xy-Pa55-k4",
+        ("pg", ["Pg-Wr0ng-9f3k"], $"type: postgres, host: 127.0.0.1, port: {TestServers.Port("POSTGRES")}, username: app, password: Pg-Wr0ng-9f3k, database: app"),
+        ("redis", ["Rd-Wr0ng-2m8x"], $"type: redis, host: 127.0.0.1, port: {TestServers.Port("REDIS")}, password: Rd-Wr0ng-2m8x"),
+        ("amqp", ["Mq-Wr0ng-7c1v"], $"type: amqp, host: 127.0.0.1, port: {TestServers.Port("AMQP")}, username: app, password: Mq-Wr0ng-7c1v, vhost: app"),
+        ("mongo", ["Mg-Wr0ng-4q6z"], $"type: mongodb, host: 127.0.0.1, port: {TestServers.Port("MONGODB")}, username: app, password: Mg-Wr0ng-4q6z, database: app"),
+        ("smtp", ["Sm-Wr0ng-8h2n"], $"type: smtp, host: 127.0.0.1, port: {TestServers.Port("SMTP")}, username: app, password: Sm-Wr0ng-8h2n"),
+        ("mysql", ["My-Wr0ng-3j5p"], $"type: mysql, host: 127.0.0.1, port: {TestServers.Port("MYSQL")}, username: app, password: My-Wr0ng-3j5p, database: app"),
+        ("basic", ["Ht-Basic-6w1r", Base64("checker:Ht-Basic-6w1r")], "type: http, url: \"http://127.0.0.1:ECHO/basic\", auth: [checker, Ht-Basic-6w1r]"),
+        ("digest", ["Ht-Digest-5t9y", Base64("checker:Ht-Digest-5t9y")], "type: http, url: \"http://127.0.0.1:ECHO/digest\", digest_auth: [checker, Ht-Digest-5t9y]"),
+        ("bearer", ["Bearer-T0ken-1a2b3c"], "type: http, url: \"http://127.0.0.1:ECHO/h\", headers: { Authorization: \"Bearer Bearer-T0ken-1a2b3c\" }"),
+        ("apikey", ["ApiKey-8d7e6f"], "type: http, url: \"http://127.0.0.1:ECHO/k\", headers: { X-Api-Key: ApiKey-8d7e6f }"),
+        ("cookie", ["Sess10n-C00kie-x9"], "type: http, url: \"http://127.0.0.1:ECHO/c\", cookies: { session: Sess10n-C00kie-x9 }"),
+        ("proxy", ["Pr0xy-Pa55-k4"], "type: http, url: \"http://127.0.0.1:ECHO/p\", proxy_url: \"http://user:Pr0xy-Pa55-k4@127.0.0.1:ECHO\""),
+        ("urluser", ["Ur1-Pa55-q7"], "type: http, url: \"http://user:Ur1-Pa55-q7@127.0.0.1:ECHO/u\""),
     ];
 
-    private static readonly string[] Names = ["pg", "redis", "amqp", "mongo", "smtp", "mysql", "basic", "digest", "bearer", "apikey", "cookie", "proxy"];
+    /// <summary>Every way a run can show something: report formats, the matrix, the HTML page (its file), streaming, dry run.</summary>
+    private static readonly string[][] Outputs =
+    [
+        ["-v", "-t", "-d"], ["-U", "-v"], ["--dry-run"], ["--format", "json", "-v"], ["--format", "junit"], ["--matrix", "-v"], ["--html", "HTML"],
+    ];
 
     [Fact]
-    public async Task No_password_appears_in_any_output_locally_or_through_an_agent()
+    public async Task No_secret_of_any_field_appears_in_any_output_locally_or_through_a_debug_logging_agent()
     {
-        // A server that echoes the request it got, credential headers first: the http check reports
-        // the first bytes a non-HTTP server sends.
         using var echo = new ScriptedTcpServer(async (stream, ct) =>
         {
             var buffer = new byte[8192];
@@ -32,49 +50,58 @@ public sealed class SecretsTests
             var credentialsFirst = lines.OrderBy(l => l.StartsWith("Authorization", StringComparison.Ordinal) || l.StartsWith("X-Api-Key", StringComparison.Ordinal) || l.StartsWith("Cookie", StringComparison.Ordinal) ? 0 : 1);
             await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", credentialsFirst)), ct);
         });
-        using var closed = new AcceptingListener();
-        var yaml = Config(echo.Port, zone: null);
-        using var local = new TempConfig(yaml);
+        using var local = new TempConfig(Config(echo.Port, zone: null));
         using var remote = new TempConfig(Config(echo.Port, zone: "vault"));
-        await using var agent = await AgentProcess.StartAsync("vault", "vault-1");
+        using var debug = new TempConfig("akka.loglevel = DEBUG\nconn-check.agent.log-stack-traces = on\n", "debug.hocon");
+        await using var agent = await AgentProcess.StartAsync("vault", "vault-1", extraArgs: ["--hocon", debug.Path]);
 
-        var runs = new List<(string What, string Text)>();
-        foreach (var args in new[] { new[] { "-v", "-t", "-d" }, ["-U", "-v"], ["--dry-run"] })
+        var outputs = new List<(string What, string Text)>();
+        foreach (var output in Outputs)
         {
-            var localRun = await ProcessRunner.ConnCheckAsync([local.Path, "--tls-certs-path", TestServers.Get("TLS_CA_DIR"), .. args]);
-            runs.Add(($"local {string.Join(' ', args)}", localRun.ToString()));
-            var remoteRun = await ProcessRunner.ConnCheckAsync([remote.Path, "--agent", $"vault={agent.Address}", .. args]);
-            runs.Add(($"agent {string.Join(' ', args)}", remoteRun.ToString()));
-            if (args[0] == "-v")
+            foreach (var (where, config, extra) in new[] { ("local", local, new[] { "--tls-certs-path", TestServers.Get("TLS_CA_DIR") }), ("agent", remote, new[] { "--agent", $"vault={agent.Address}" }) })
             {
-                Assert.True(localRun.ExitCode == 2, localRun.ToString());
-                Assert.True(remoteRun.ExitCode == 2, remoteRun.ToString());
-                // Every check failed, and each failure says why, without the secret.
-                Assert.Equal(12, localRun.Lines.Count(l => Names.Any(n => l.StartsWith(n + " ", StringComparison.Ordinal)) && l.Contains(" FAILED", StringComparison.Ordinal)));
-                Assert.Equal(12, remoteRun.Lines.Count(l => l.StartsWith("vault/vault-1 ", StringComparison.Ordinal) && l.Contains(" FAILED", StringComparison.Ordinal)));
+                var html = Path.Combine(config.Directory, $"matrix-{where}.html");
+                var run = await ProcessRunner.ConnCheckAsync([config.Path, .. extra, .. output.Select(o => o == "HTML" ? html : o)]);
+                var what = $"{where} {string.Join(' ', output)}";
+                outputs.Add((what, run.ToString()));
+                if (output[0] == "--html")
+                {
+                    outputs.Add(($"{what} (the page)", File.ReadAllText(html)));
+                }
+
+                if (output[0] != "--dry-run")
+                {
+                    Assert.True(run.ExitCode == 2, $"{what}: every check must fail\n{run}");
+                }
+
+                if (output is ["-v", "-t", "-d"])
+                {
+                    // Every check failed, and each failure says why.
+                    var prefix = where == "local" ? "" : "vault/vault-1 ";
+                    Assert.All(Table, row => Assert.Contains(run.Lines, l => l.StartsWith($"{prefix}{row.Name} FAILED", StringComparison.Ordinal)));
+                }
             }
         }
 
         agent.Process.Terminate();
         await agent.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        runs.Add(("agent log", agent.Process.Output));
+        outputs.Add(("agent log (DEBUG, log-stack-traces = on)", agent.Process.Output));
+        Assert.Contains("[DEBUG]", agent.Process.Output, StringComparison.Ordinal);
 
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("checker:Ht-Basic-6w1r"));
-        foreach (var (what, text) in runs)
-        {
-            foreach (var secret in Passwords.Append(basic))
-            {
-                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{what}: '{secret}' appears in\n{text}");
-            }
-        }
+        var leaks = Table.SelectMany(row => row.Secrets.Select(secret => (row.Name, secret)))
+            .SelectMany(s => outputs.Where(o => o.Text.Contains(s.secret, StringComparison.Ordinal)).Select(o => $"{s.Name}: '{s.secret}' in {o.What}"))
+            .ToArray();
+        Assert.True(leaks.Length == 0, $"{leaks.Length} leaks:\n{string.Join("\n", leaks)}\n\nfirst leaking output:\n{outputs.FirstOrDefault(o => leaks.Length > 0 && leaks[0].EndsWith(o.What, StringComparison.Ordinal)).Text}");
 
         // The echoed request really reached a report line, masked.
-        var verbose = runs[0].Text + runs[1].Text;
+        var verbose = outputs[0].Text + outputs[1].Text;
         Assert.Contains("the server sent \"Authorization: ***\"", verbose, StringComparison.Ordinal);
         Assert.Contains("the server sent \"Authorization: Basic ***", verbose, StringComparison.Ordinal);
         Assert.Contains("the server sent \"X-Api-Key: ***", verbose, StringComparison.Ordinal);
         Assert.Contains("the server sent \"Cookie: session=***", verbose, StringComparison.Ordinal);
     }
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     [Theory]
     [InlineData("e", "expecting e but got E", "expecting *** but got E")]
@@ -109,20 +136,6 @@ public sealed class SecretsTests
     private static string Config(int echoPort, string? zone)
     {
         var from = zone is null ? "" : $"from: {zone}, ";
-        var host = "127.0.0.1";
-        return $$"""
-            - { {{from}}name: pg, type: postgres, host: {{host}}, port: {{TestServers.Port("POSTGRES")}}, username: app, password: Pg-Wr0ng-9f3k, database: app }
-            - { {{from}}name: redis, type: redis, host: {{host}}, port: {{TestServers.Port("REDIS")}}, password: Rd-Wr0ng-2m8x }
-            - { {{from}}name: amqp, type: amqp, host: {{host}}, port: {{TestServers.Port("AMQP")}}, username: app, password: Mq-Wr0ng-7c1v, vhost: app }
-            - { {{from}}name: mongo, type: mongodb, host: {{host}}, port: {{TestServers.Port("MONGODB")}}, username: app, password: Mg-Wr0ng-4q6z, database: app }
-            - { {{from}}name: smtp, type: smtp, host: {{host}}, port: {{TestServers.Port("SMTP")}}, username: app, password: Sm-Wr0ng-8h2n }
-            - { {{from}}name: mysql, type: mysql, host: {{host}}, port: {{TestServers.Port("MYSQL")}}, username: app, password: My-Wr0ng-3j5p, database: app }
-            - { {{from}}name: basic, type: http, url: "http://{{host}}:{{echoPort}}/basic", auth: [checker, Ht-Basic-6w1r] }
-            - { {{from}}name: digest, type: http, url: "http://{{host}}:{{echoPort}}/digest", digest_auth: [checker, Ht-Digest-5t9y] }
-            - { {{from}}name: bearer, type: http, url: "http://{{host}}:{{echoPort}}/h", headers: { Authorization: "Bearer Bearer-T0ken-1a2b3c" } }
-            - { {{from}}name: apikey, type: http, url: "http://{{host}}:{{echoPort}}/k", headers: { X-Api-Key: ApiKey-8d7e6f } }
-            - { {{from}}name: cookie, type: http, url: "http://{{host}}:{{echoPort}}/c", cookies: { session: Sess10n-C00kie-x9 } }
-            - { {{from}}name: proxy, type: http, url: "http://{{host}}:{{echoPort}}/p", proxy_url: "http://user:Pr0xy-Pa55-k4@{{host}}:{{echoPort}}" }
-            """;
+        return string.Concat(Table.Select(row => $"- {{ {from}name: {row.Name}, {row.Yaml.Replace("ECHO", echoPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)} }}\n"));
     }
 }

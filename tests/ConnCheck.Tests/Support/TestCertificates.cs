@@ -17,6 +17,16 @@ public sealed record ServerCertificate(string Name, string CertificatePath, stri
 /// </summary>
 public sealed class TestCertificates : IDisposable
 {
+    // openssl makes the CA and its leaves in about a second of CPU: one set serves the whole test run.
+    private static readonly Lazy<TestCertificates> SharedSet = new(() =>
+    {
+        var set = new TestCertificates();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => set.Delete();
+        return set;
+    });
+
+    private readonly Lock issuing = new();
+
     public const string CaName = "ConnCheck Test CA";
 
     /// <summary>The fixed expiry of <see cref="Expired"/>.</summary>
@@ -87,6 +97,13 @@ public sealed class TestCertificates : IDisposable
         SelfSigned = Load("self-signed", selfSigned);
     }
 
+    /// <summary>
+    /// The one CA (and leaf set) of this test run, made on first use and deleted when the run ends:
+    /// fixtures that need "a CA" share it instead of each running openssl; do not dispose it.
+    /// A test that needs a second, distinct CA makes one with <c>new TestCertificates()</c>.
+    /// </summary>
+    public static TestCertificates Shared => SharedSet.Value;
+
     /// <summary>The temp directory holding every file.</summary>
     public string Directory { get; }
 
@@ -126,9 +143,14 @@ public sealed class TestCertificates : IDisposable
             extendedKeyUsage = {extendedKeyUsage}
             subjectAltName = {subjectAltNames}
             """);
-        OpenSsl("req", "-new", "-config", config, "-key", leafKey, "-subj", $"/CN={commonName}", "-out", request);
-        OpenSsl("ca", "-batch", "-config", config, "-notext", "-cert", CaCertificatePath, "-keyfile", caKey, "-in", request, "-out", certificate,
-            "-startdate", Stamp(notBefore), "-enddate", Stamp(notAfter), "-extfile", extensions);
+        lock (issuing)
+        {
+            // openssl ca appends to one index and serial file: one issue at a time.
+            OpenSsl("req", "-new", "-config", config, "-key", leafKey, "-subj", $"/CN={commonName}", "-out", request);
+            OpenSsl("ca", "-batch", "-config", config, "-notext", "-cert", CaCertificatePath, "-keyfile", caKey, "-in", request, "-out", certificate,
+                "-startdate", Stamp(notBefore), "-enddate", Stamp(notAfter), "-extfile", extensions);
+        }
+
         return Load(name, certificate);
     }
 
@@ -162,6 +184,16 @@ public sealed class TestCertificates : IDisposable
     }
 
     public void Dispose()
+    {
+        if (ReferenceEquals(this, SharedSet.IsValueCreated ? SharedSet.Value : null))
+        {
+            throw new InvalidOperationException("TestCertificates.Shared lives for the whole test run: do not dispose it");
+        }
+
+        Delete();
+    }
+
+    private void Delete()
     {
         foreach (var certificate in new[] { Valid, Expired, WrongHost, SelfSigned, Expiring5Days, Expiring40Days })
         {

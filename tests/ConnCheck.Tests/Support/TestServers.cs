@@ -43,6 +43,19 @@ public static class TestServers
         return runner.RunOneAsync(spec, Vantage.Local, CancellationToken.None);
     }
 
+    /// <summary>
+    /// A result line that states the product's own classification (<paramref name="classification"/>, the
+    /// words conn-check chose) and then carries the far end's own text, whatever a server version words
+    /// it: non-empty, on the line, and followed by <paramref name="end"/>.
+    /// </summary>
+    public static void AssertCarriesFarEndText(string line, string classification, string end = "")
+    {
+        Assert.StartsWith(classification, line, StringComparison.Ordinal);
+        Assert.EndsWith(end, line, StringComparison.Ordinal);
+        var farEnd = line[classification.Length..^end.Length].Trim();
+        Assert.True(farEnd.Length >= 3 && farEnd.Any(char.IsLetter), $"no far-end text after '{classification}' in '{line}'");
+    }
+
     /// <summary>The report line of the check named <paramref name="name"/> (checks in these tests set name:).</summary>
     public static string Line(this ProcessResult run, string name) =>
         run.Lines.SingleOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))

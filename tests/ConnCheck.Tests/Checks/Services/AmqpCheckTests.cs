@@ -34,8 +34,8 @@ public sealed class AmqpCheckTests
         Assert.StartsWith("CONN-CHECK CRITICAL: 7 of 9 checks failed |", run.StatusLine);
         Assert.Equal("amqp-ok OK", run.Line("amqp-ok"));
         Assert.Equal("amqps-ok OK", run.Line("amqps-ok"));
-        Assert.Equal("amqp-wrong-password FAILED - auth: login refused for user \"app\": ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.", run.Line("amqp-wrong-password"));
-        Assert.Equal("amqp-unknown-vhost FAILED - auth: opening vhost \"nosuchvhost\" refused: NOT_ALLOWED - vhost nosuchvhost not found", run.Line("amqp-unknown-vhost"));
+        TestServers.AssertCarriesFarEndText(run.Line("amqp-wrong-password"), "amqp-wrong-password FAILED - auth: login refused for user \"app\": ");
+        TestServers.AssertCarriesFarEndText(run.Line("amqp-unknown-vhost"), "amqp-unknown-vhost FAILED - auth: opening vhost \"nosuchvhost\" refused: ");
         Assert.StartsWith($"amqp-tls-on-plain-port FAILED - tls:127.0.0.1:{Port}: not TLS: the server did not answer the handshake", run.Line("amqp-tls-on-plain-port"));
         Assert.Equal("amqp-closed FAILED - connection refused", run.Line("amqp-closed"));
         Assert.Equal("amqp-at-postgres FAILED - auth: not an AMQP server: the server closed the connection", run.Line("amqp-at-postgres"));

@@ -35,10 +35,10 @@ public sealed class MongoDbCheckTests
         Assert.StartsWith("CONN-CHECK CRITICAL: 8 of 10 checks failed |", run.StatusLine);
         Assert.Equal("mongo-ok OK", run.Line("mongo-ok"));
         Assert.Equal("mongo-alias-ok OK", run.Line("mongo-alias-ok"));
-        Assert.Equal("mongo-wrong-password FAILED - auth: authentication failed for user \"app\" on database \"app\": Authentication failed.", run.Line("mongo-wrong-password"));
-        Assert.Equal("mongo-other-db FAILED - auth: authentication failed for user \"app\" on database \"other\": Authentication failed.", run.Line("mongo-other-db"));
-        Assert.Equal("mongo-not-authorized FAILED - auth: listing collections of \"other\" failed: not authorized on other to execute command", run.Line("mongo-not-authorized"));
-        Assert.Equal("mongo-no-credentials FAILED - connect: listing collections of \"test\" failed: Command listCollections requires authentication", run.Line("mongo-no-credentials"));
+        TestServers.AssertCarriesFarEndText(run.Line("mongo-wrong-password"), "mongo-wrong-password FAILED - auth: authentication failed for user \"app\" on database \"app\": ");
+        TestServers.AssertCarriesFarEndText(run.Line("mongo-other-db"), "mongo-other-db FAILED - auth: authentication failed for user \"app\" on database \"other\": ");
+        TestServers.AssertCarriesFarEndText(run.Line("mongo-not-authorized"), "mongo-not-authorized FAILED - auth: listing collections of \"other\" failed: ");
+        TestServers.AssertCarriesFarEndText(run.Line("mongo-no-credentials"), "mongo-no-credentials FAILED - connect: listing collections of \"test\" failed: ");
         Assert.Equal("mongo-closed FAILED - connection refused", run.Line("mongo-closed"));
         Assert.Equal("mongo-at-postgres FAILED - connect: not a MongoDB server: the server closed the connection", run.Line("mongo-at-postgres"));
         Assert.Equal("mongo-at-redis FAILED - connect: timed out after 2s waiting for a reply (not a MongoDB server, or it is not answering)", run.Line("mongo-at-redis"));

@@ -27,8 +27,10 @@ public sealed class MySqlCheckTests
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("CONN-CHECK CRITICAL: 5 of 6 checks failed |", run.StatusLine);
         Assert.Equal("my-ok OK", run.Line("my-ok"));
-        Assert.Equal("my-wrong-password FAILED - auth: Access denied for user 'app'@'127.0.0.1' (using password: YES)", run.Line("my-wrong-password"));
-        Assert.Equal("my-unknown-db FAILED - auth: Access denied for user 'app'@'%' to database 'nosuchdb'", run.Line("my-unknown-db"));
+        // The mysql check carries the server's refusal as is; its wording is the server's, its step is ours.
+        TestServers.AssertCarriesFarEndText(run.Line("my-wrong-password"), "my-wrong-password FAILED - auth: ");
+        TestServers.AssertCarriesFarEndText(run.Line("my-unknown-db"), "my-unknown-db FAILED - auth: ");
+        Assert.Contains("nosuchdb", run.Line("my-unknown-db"), StringComparison.Ordinal);
         Assert.Equal("my-closed FAILED - connection refused", run.Line("my-closed"));
         Assert.Equal("my-at-redis FAILED - auth: timed out after 2s waiting for a reply (not a MySQL server, or it is not answering)", run.Line("my-at-redis"));
         Assert.Equal("my-silent FAILED - auth: timed out after 2s waiting for a reply (not a MySQL server, or it is not answering)", run.Line("my-silent"));

@@ -35,8 +35,8 @@ public sealed class RedisCheckTests
         Assert.Equal("redis-ok OK", run.Line("redis-ok"));
         Assert.Equal("redis-acl-ok OK", run.Line("redis-acl-ok"));
         Assert.Equal("redis-open-ok OK", run.Line("redis-open-ok"));
-        Assert.Equal("redis-wrong-password FAILED - connect with auth: wrong password (WRONGPASS invalid username-password pair or user is disabled.)", run.Line("redis-wrong-password"));
-        Assert.Equal($"redis-acl-wrong-password FAILED - connect with auth: wrong username or password for user \"{aclUser}\" (WRONGPASS invalid username-password pair or user is disabled.)", run.Line("redis-acl-wrong-password"));
+        TestServers.AssertCarriesFarEndText(run.Line("redis-wrong-password"), "redis-wrong-password FAILED - connect with auth: wrong password (", ")");
+        TestServers.AssertCarriesFarEndText(run.Line("redis-acl-wrong-password"), $"redis-acl-wrong-password FAILED - connect with auth: wrong username or password for user \"{aclUser}\" (", ")");
         Assert.Equal("redis-noauth FAILED - connect: the server requires a password (NOAUTH) and none is configured for this check", run.Line("redis-noauth"));
         Assert.Equal("redis-no-password-configured FAILED - connect with auth: a password was sent but no password is configured on the server", run.Line("redis-no-password-configured"));
         Assert.Equal("redis-closed FAILED - connection refused", run.Line("redis-closed"));
