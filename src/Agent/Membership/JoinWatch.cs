@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Remote;
 using ConnCheck.Protocol.Hosting;
+using Failures = ConnCheck.Checks.Engine.Failures;
 
 namespace ConnCheck.Agent.Membership;
 
@@ -72,11 +73,10 @@ public sealed class JoinWatch : ReceiveActor, IWithTimers
 
     private static string Reason(Exception? cause)
     {
+        // A seed behind a DROP rule: Akka gives up the association after its handshake timeout.
         var text = cause?.GetBaseException().Message ?? "association failed";
-        return text.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused"
-            : text.Contains("timed out", StringComparison.OrdinalIgnoreCase) ? "timed out (dropped by a firewall?)"
-            : text.Contains("unreachable", StringComparison.OrdinalIgnoreCase) || text.Contains("no route", StringComparison.OrdinalIgnoreCase) ? "no route to host"
-            : text.Split('\n', 2)[0].Trim();
+        return text.Contains("timed out", StringComparison.OrdinalIgnoreCase) ? "timed out (dropped by a firewall?)"
+            : Failures.TransportWords(text) ?? Failures.OneLine(text, 200);
     }
 
     private sealed class Check : INoSerializationVerificationNeeded

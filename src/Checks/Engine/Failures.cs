@@ -79,6 +79,16 @@ public static class Failures
         _ => "failed",
     };
 
+    /// <summary>
+    /// Words for a transport failure known only by its message text (Akka's association errors carry
+    /// the socket error as text): refused, reset or no route; null for anything else.
+    /// </summary>
+    public static string? TransportWords(string message) =>
+        message.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused"
+        : message.Contains("reset", StringComparison.OrdinalIgnoreCase) ? "connection reset"
+        : message.Contains("unreachable", StringComparison.OrdinalIgnoreCase) || message.Contains("no route", StringComparison.OrdinalIgnoreCase) ? "no route to host"
+        : null;
+
     /// <summary>Far-end text in one line, without the characters that break the Nagios format.</summary>
     public static string OneLine(string text, int maxLength = 400)
     {

@@ -18,9 +18,10 @@ public sealed record SeedRef(string Address, string? Zone = null);
 
 /// <summary>What one seed said: the members it sees, or why it did not answer.</summary>
 /// <param name="Contacted">The transport was tried (greeting the seed again would only meet Akka's retry gate).</param>
-public sealed record SeedAnswer(SeedRef Seed, string? AkkaAddress, IReadOnlyList<AgentEntry> Members, string? Problem, bool Contacted = false)
+/// <param name="Address">The seed's Akka address, when <see cref="SeedRef.Address"/> parsed as one.</param>
+public sealed record SeedAnswer(SeedRef Seed, string? Address, IReadOnlyList<AgentEntry> Members, string? Problem, bool Contacted = false)
 {
-    public string HostPort => AkkaAddress is null ? Seed.Address : ConnCheck.Protocol.Hosting.AkkaAddress.HostPort(AkkaAddress);
+    public string HostPort => Address is null ? Seed.Address : AkkaAddress.HostPort(Address);
 }
 
 /// <summary>An agent to greet: where, and what the membership (or the command line) says it is.</summary>
@@ -44,9 +45,9 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting, IReadOnlyDictio
     public async Task<IReadOnlyList<SeedAnswer>> AskSeedsAsync(IReadOnlyList<SeedRef> seeds, CancellationToken cancellationToken)
     {
         var answers = await Task.WhenAll(seeds.DistinctBy(s => (s.Address, s.Zone)).Select(s => AskSeedAsync(s, cancellationToken))).ConfigureAwait(false);
-        foreach (var failed in answers.Where(a => a.Problem is not null && a.AkkaAddress is not null && a.Contacted))
+        foreach (var failed in answers.Where(a => a.Problem is not null && a.Address is not null && a.Contacted))
         {
-            failedSeeds.TryAdd(failed.AkkaAddress!, failed.Problem!);
+            failedSeeds.TryAdd(failed.Address!, failed.Problem!);
         }
 
         return answers;

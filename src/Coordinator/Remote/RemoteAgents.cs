@@ -18,7 +18,6 @@ public sealed class RemoteAgents : IAsyncDisposable
         SeedProblem = seedProblem;
         SeedAnswers = seedAnswers ?? [];
         Clusters = DiscoveredCluster.Merge(SeedAnswers);
-        Members = Clusters.SelectMany(c => c.Members).DistinctBy(m => m.Address).ToArray();
         Live = contacts.Where(c => c.Info is not null).DistinctBy(c => c.Address)
             .GroupBy(c => c.Info!.Zone, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<AgentInfo>)g.Select(c => c.Info!).OrderBy(a => a.Name, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
@@ -27,9 +26,6 @@ public sealed class RemoteAgents : IAsyncDisposable
     public static RemoteAgents None(string why) => new(null, [], why);
 
     public IReadOnlyList<AgentContact> Contacts { get; }
-
-    /// <summary>Every member of every cluster a seed answered for, once each (empty without seeds).</summary>
-    public IReadOnlyList<AgentEntry> Members { get; }
 
     /// <summary>The clusters the seeds' answers make up: one per zone on a segmented network, one on a flat one.</summary>
     public IReadOnlyList<DiscoveredCluster> Clusters { get; }
@@ -57,7 +53,7 @@ public sealed class RemoteAgents : IAsyncDisposable
             var zoneSeeds = SeedAnswers.Where(a => a.Seed.Zone == zone).ToArray();
             // A failed seed that the membership also lists as an agent is already named below.
             var failed = SeedAnswers.Where(a => a.Problem is not null && (a.Seed.Zone is null || a.Seed.Zone == zone)
-                && !Contacts.Any(c => c.Info is null && c.Address == a.AkkaAddress)).ToArray();
+                && !Contacts.Any(c => c.Info is null && c.Address == a.Address)).ToArray();
             if (zoneSeeds.Length > 0 && zoneSeeds.All(a => a.Problem is not null))
             {
                 problems.Insert(0, $"no seed of zone {zone} answered ({Describe(zoneSeeds)})");

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Remote;
 using ConnCheck.Protocol.Hosting;
+using Failures = ConnCheck.Checks.Engine.Failures;
 
 namespace ConnCheck.Coordinator.Remote;
 
@@ -51,10 +52,7 @@ public static class RemoteRequest
                 ? TlsRefused
             : !secure && text.Contains("explicitly disassociated", StringComparison.Ordinal)
                 ? "the peer closed the connection at once (it may require TLS: see conn-check.tls)"
-            : text.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused"
-            : text.Contains("reset", StringComparison.OrdinalIgnoreCase) ? "connection reset"
-            : text.Contains("unreachable", StringComparison.OrdinalIgnoreCase) || text.Contains("no route", StringComparison.OrdinalIgnoreCase) ? "no route to host"
-            : ConnCheck.Checks.Engine.Failures.OneLine(text, 200);
+            : Failures.TransportWords(text) ?? Failures.OneLine(text, 200);
     }
 
     private sealed class AskActor : ReceiveActor, IWithTimers
