@@ -121,7 +121,7 @@ internal sealed class DjangoServiceUrls(JsonElement settings, GeneratedConfig co
         UrlChecks.Add(config, url, prefix, path);
         if (config.Checks.Count > before)
         {
-            config.Note($"{path}: a {url.Scheme}:// URL; checked");
+            config.Note($"{path}: {url.Scheme}:// URL; checked");
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using ConnCheck.Coordinator.Config;
 
 namespace ConnCheck.Coordinator.Generate;
 
@@ -21,6 +20,7 @@ public static class StatusDocument
 
         var bytes = File.ReadAllBytes(path);
         var text = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+
         if (text.StartsWith('{') || text.StartsWith('['))
         {
             try
@@ -34,17 +34,18 @@ public static class StatusDocument
             }
         }
 
-        var stream = new YamlStream();
+        YamlNode? root;
         try
         {
-            stream.Load(new StringReader(text));
+            root = YamlTree.Load(bytes, path);
         }
-        catch (YamlException ex)
+        catch (ConfigException ex)
         {
-            throw new GenerateException($"{path}: not valid JSON or YAML (line {ex.Start.Line}, column {ex.Start.Column})");
+            var error = ex.Errors[0];
+            throw new GenerateException($"{path}: not valid JSON or YAML (line {error.Line}, column {error.Column}: {error.Message})");
         }
 
-        if (stream.Documents.Count == 0)
+        if (root is null)
         {
             throw new GenerateException($"{path}: empty");
         }
@@ -52,7 +53,7 @@ public static class StatusDocument
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, stream.Documents[0].RootNode);
+            Write(writer, root);
         }
 
         using var json = JsonDocument.Parse(buffer.ToArray());
@@ -63,33 +64,30 @@ public static class StatusDocument
     {
         switch (node)
         {
-            case YamlMappingNode mapping:
+            case YamlMapping mapping:
                 writer.WriteStartObject();
-                foreach (var (key, value) in mapping.Children)
+                foreach (var (key, value) in mapping.Entries)
                 {
-                    writer.WritePropertyName(key is YamlScalarNode { Value: { } name } ? name : key.ToString());
+                    writer.WritePropertyName(key.Value);
                     Write(writer, value);
                 }
 
                 writer.WriteEndObject();
                 break;
-            case YamlSequenceNode sequence:
+            case YamlSequence sequence:
                 writer.WriteStartArray();
-                foreach (var item in sequence.Children)
+                foreach (var item in sequence.Items)
                 {
                     Write(writer, item);
                 }
 
                 writer.WriteEndArray();
                 break;
-            case YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" }:
+            case YamlScalar { IsNull: true }:
                 writer.WriteNullValue();
                 break;
-            case YamlScalarNode scalar:
+            case YamlScalar scalar:
                 writer.WriteStringValue(scalar.Value);
-                break;
-            default:
-                writer.WriteNullValue();
                 break;
         }
     }
