@@ -26,14 +26,16 @@ public sealed partial class GenerateEndToEndTests
         var generated = await Generated.RunAsync(null, "django", settings);
 
         generated.AssertNoSecrets(ServerSecrets.Select(TestServers.Get).ToArray());
-        Assert.Equal(["BROKER_PASSWORD", "CACHE_DEFAULT_PASSWORD", "DB_DEFAULT_PASSWORD", "DB_REPORTS_PASSWORD", "EMAIL_HOST_PASSWORD", "OOPS_AMQP_PASSWORD", "RQ_DEFAULT_PASSWORD"], generated.Variables);
+        Assert.Equal(["BROKER_PASSWORD", "CACHE_DEFAULT_PASSWORD", "DB_DEFAULT_PASSWORD", "DB_REPORTS_PASSWORD", "EMAIL_HOST_PASSWORD", "RQ_DEFAULT_PASSWORD"], generated.Variables);
+
+        // The OOPS publisher is the broker's server, user and password: one check.
+        Assert.Contains("OOPSES publisher 1: same amqp server and credentials as CELERY_BROKER_URL; checked once, there", generated.Notes);
         Assert.Contains("CELERY_RESULT_BACKEND: same redis server and credentials as CACHES['default']; checked once, there", generated.Notes);
         Assert.Contains("SESSION_REDIS_URL: redis:// URL; checked", generated.Notes);
         Assert.Contains("DATABASES['socket']: HOST is a unix socket, not a network dependency; skipped", generated.Notes);
         var secrets = new Dictionary<string, string>
         {
             ["BROKER_PASSWORD"] = TestServers.Get("AMQP_PASSWORD"),
-            ["OOPS_AMQP_PASSWORD"] = TestServers.Get("AMQP_PASSWORD"),
             ["CACHE_DEFAULT_PASSWORD"] = TestServers.Get("REDIS_PASSWORD"),
             ["DB_DEFAULT_PASSWORD"] = TestServers.Get("POSTGRES_PASSWORD"),
             ["DB_REPORTS_PASSWORD"] = TestServers.Get("MYSQL_PASSWORD"),
@@ -45,9 +47,9 @@ public sealed partial class GenerateEndToEndTests
         var run = await ProcessRunner.ConnCheckAsync(secrets, path);
 
         Assert.True(run.ExitCode == 0, run + "\n--- config\n" + generated.Run.Stdout);
-        Assert.StartsWith("CONN-CHECK OK: 10 checks passed |", run.StatusLine);
+        Assert.StartsWith("CONN-CHECK OK: 9 checks passed |", run.StatusLine);
         Assert.Equal(
-            ["amqp", "amqp", "memcache", "mysql", "postgres", "redis", "redis", "redis", "smtp", "udp"],
+            ["amqp", "memcache", "mysql", "postgres", "redis", "redis", "redis", "smtp", "udp"],
             run.Lines.Skip(1).Select(l => l.Split(':')[0]).Order(StringComparer.Ordinal));
         Assert.Equal("conncheck.test:1|c", Encoding.UTF8.GetString(Assert.Single(statsd.Received)));
 
