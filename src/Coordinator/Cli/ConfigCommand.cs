@@ -36,7 +36,7 @@ public static class ConfigCommand
         var databaseName = new Option<string?>("--database-name", "-d") { HelpName = "NAME", Description = "Database name for DATABASES entries without NAME" };
         var print = new Option<bool>("--print", "-p") { Description = "Print to stdout (the default; accepted for the original's command lines)" };
         var settingsModule = new Option<string?>("--settings-module", "-m") { HelpName = "MODULE", Description = "Not supported: dump the settings as JSON and pass the file" };
-        var command = new Command("django", "Checks from Django settings: DATABASES, CACHES, Celery broker, OOPS publishers, statsd, EMAIL_HOST")
+        var command = new Command("django", "Checks from Django settings: DATABASES, CACHES, Celery broker, OOPS publishers, statsd, EMAIL_HOST, RQ_QUEUES, service URLs in any setting")
         {
             settings, from, file, statsdSend, statsdExpect, databaseName, print, settingsModule,
         };

@@ -48,12 +48,13 @@ public sealed class JujuStatus(JsonElement status, GeneratedConfig config)
     /// <summary>Adds the relation's checks; returns why there are none instead.</summary>
     private string? Relate(JujuRelation relation)
     {
+        var a = model.Apps[relation.A.App];
         if (!model.Apps.TryGetValue(relation.B.App, out var b))
         {
-            return $"{relation.B.App} is not in this status (a consumer of one of this model's offers?): check from its own model";
+            var consumer = relation.A.Endpoint is { } offered && a.Roles.ContainsKey(offered) ? $"a consumer of the offer of {relation.A}" : "a consumer of one of this model's offers?";
+            return $"{relation.B.App} is not in this status ({consumer}): check from its own model";
         }
 
-        var a = model.Apps[relation.A.App];
         if (relation.Scope == "container" || (relation.Scope is null && (a.SubordinateTo.Contains(b.Name) || b.SubordinateTo.Contains(a.Name))))
         {
             var (sub, principal) = a.SubordinateTo.Contains(b.Name) ? (a, b) : (b, a);

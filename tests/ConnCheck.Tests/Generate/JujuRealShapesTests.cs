@@ -169,7 +169,7 @@ public sealed partial class JujuRealShapesTests
         Assert.Equal(["LOKI_HOST", "MYSQL_HOST", "PROMETHEUS_HOST", "SLURMDBD_MYSQL_PASSWORD", "SLURMDBD_MYSQL_USER"], generated.Variables);
         Assert.Contains("  MYSQL_HOST               address of lxd-controller:admin/database.mysql, offered by another model", generated.Run.Stderr);
         Assert.Contains("relation slurmctld:slurmd - slurmd:slurmctld (slurmd): cannot tell which end provides it: no roles in the status, the interface is not in the table of known ones, and both ends open ports; skipped", generated.Notes);
-        Assert.Contains("relation slurmdbd:slurmdbd - remote-5b3c9e0f2a1d4c8e9f7a6b5c4d3e2f1a (slurmdbd): remote-5b3c9e0f2a1d4c8e9f7a6b5c4d3e2f1a is not in this status (a consumer of one of this model's offers?): check from its own model", generated.Notes);
+        Assert.Contains("relation slurmdbd:slurmdbd - remote-5b3c9e0f2a1d4c8e9f7a6b5c4d3e2f1a (slurmdbd): remote-5b3c9e0f2a1d4c8e9f7a6b5c4d3e2f1a is not in this status (a consumer of the offer of slurmdbd:slurmdbd): check from its own model", generated.Notes);
         Assert.Contains("relation slurmdbd:shared-storage - nfs-share:nfs-share (nfs-share): no port: nfs-share is in another model (lxd-controller:admin/storage.nfs-share) and the interface is not in the table of known ones", generated.Notes);
 
         var values = new Dictionary<string, string> { ["MYSQL_HOST"] = "10.130.30.5", ["LOKI_HOST"] = "10.152.183.210", ["PROMETHEUS_HOST"] = "10.152.183.115" };
