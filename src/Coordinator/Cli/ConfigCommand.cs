@@ -36,7 +36,7 @@ public static class ConfigCommand
         var databaseName = new Option<string?>("--database-name", "-d") { HelpName = "NAME", Description = "Database name for DATABASES entries without NAME" };
         var print = new Option<bool>("--print", "-p") { Description = "Print to stdout (the default; accepted for the original's command lines)" };
         var settingsModule = new Option<string?>("--settings-module", "-m") { HelpName = "MODULE", Description = "Not supported: dump the settings as JSON and pass the file" };
-        var command = new Command("django", "Checks from Django settings: DATABASES, CACHES, Celery broker, OOPS publishers, statsd, EMAIL_HOST")
+        var command = new Command("django", "Checks from Django settings: DATABASES, CACHES, Celery broker, OOPS publishers, statsd, EMAIL_HOST, RQ_QUEUES, service URLs in any setting")
         {
             settings, from, file, statsdSend, statsdExpect, databaseName, print, settingsModule,
         };
@@ -51,7 +51,7 @@ public static class ConfigCommand
         {
             var path = parse.GetValue(settings)!;
             return Run("django", path, parse.GetValue(from), parse.GetValue(file), output, error, config =>
-                new DjangoSettings(ReadJson(path), config)
+                new DjangoSettings(StatusDocument.Read(path), config)
                 {
                     StatsdSend = parse.GetValue(statsdSend) ?? DjangoSettings.DefaultStatsdSend,
                     StatsdExpect = parse.GetValue(statsdExpect) ?? "",
@@ -63,16 +63,16 @@ public static class ConfigCommand
 
     private static Command Juju(TextWriter output, TextWriter error)
     {
-        var status = new Argument<string>("STATUS.json") { Description = "Output of 'juju status --format=json'" };
+        var status = new Argument<string>("STATUS") { Description = "Output of 'juju status --format=json' (or --format=yaml)" };
         var file = OutputOption();
-        var command = new Command("juju", "Checks from juju status: zones from availability zones, one check per relation from requirer zone to provider unit")
+        var command = new Command("juju", "Checks from juju status: zones from availability zones, each relation a check from the connecting end's zones to the listening end, or a note")
         {
             status, file,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(status)!;
-            return Run("juju", path, null, parse.GetValue(file), output, error, config => new JujuStatus(ReadJson(path), config).Generate());
+            return Run("juju", path, null, parse.GetValue(file), output, error, config => new JujuStatus(StatusDocument.Read(path), config).Generate());
         });
         return command;
     }
@@ -115,6 +115,11 @@ public static class ConfigCommand
             error.WriteLine($"note: {note}");
         }
 
+        if (config.Summary is not null)
+        {
+            error.WriteLine(config.Summary);
+        }
+
         if (config.Checks.Count == 0)
         {
             error.WriteLine($"conn-check config {kind}: found no checks to generate");
@@ -144,25 +149,6 @@ public static class ConfigCommand
         }
 
         return 0;
-    }
-
-    private static JsonElement ReadJson(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new GenerateException($"{path}: no such file");
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            return document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            // The parser's message names the position only, never the content.
-            throw new GenerateException($"{path}: not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
-        }
     }
 
     /// <summary>KEY=VALUE lines as .env files write them: comments, blank lines, 'export ' and matching quotes allowed.</summary>

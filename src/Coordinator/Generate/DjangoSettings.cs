@@ -44,6 +44,9 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
         Oopses();
         Statsd();
         Email();
+        var urls = new DjangoServiceUrls(settings, config);
+        urls.RqQueues();
+        urls.OtherSettings();
     }
 
     private void Databases()
@@ -66,16 +69,16 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
 
             var prefix = $"DB_{alias}";
             var user = db.Text("USER") ?? config.Secret(prefix + "_USER", $"user name for DATABASES['{alias}'] (the settings have none)");
-            var password = db.Text("PASSWORD") is null ? null : config.Secret(prefix + "_PASSWORD", $"password of DATABASES['{alias}']");
+            var password = db.Text("PASSWORD") is null ? null : config.Secret(prefix + "_PASSWORD", $"password of DATABASES['{alias}']", db.Text("PASSWORD"));
             var name = db.Text("NAME") ?? DefaultDatabaseName;
             if (type == "postgres")
             {
-                config.Add("postgres", ("host", host), ("port", db.Int("PORT")), ("username", user), ("password", password),
+                config.Add($"DATABASES['{alias}']", "postgres", ("host", host), ("port", db.Int("PORT")), ("username", user), ("password", password),
                     ("database", name ?? config.Secret(prefix + "_NAME", $"database name of DATABASES['{alias}'] (the settings have none)")));
             }
             else
             {
-                config.Add("mysql", ("host", host), ("port", db.Int("PORT") ?? MySqlPort), ("username", user), ("password", password), ("database", name));
+                config.Add($"DATABASES['{alias}']", "mysql", ("host", host), ("port", db.Int("PORT") ?? MySqlPort), ("username", user), ("password", password), ("database", name));
             }
         }
     }
@@ -97,7 +100,7 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
                     }
                     else if (ServiceUrl.ParseHost(location) is { } host)
                     {
-                        config.Add("memcache", ("host", host.Host), ("port", host.Port ?? 11211));
+                        config.Add(source, "memcache", ("host", host.Host), ("port", host.Port ?? 11211));
                     }
                     else
                     {
@@ -118,7 +121,7 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
 
     private void RedisCache(JsonElement cache, IReadOnlyList<string> locations, string source, string alias)
     {
-        var optionsPassword = cache.Get("OPTIONS") is { } options && options.Text("PASSWORD") is not null;
+        var optionsPassword = cache.Get("OPTIONS") is { } options ? options.Text("PASSWORD") : null;
         foreach (var location in locations)
         {
             // django-redis-cache also takes a bare host:port.
@@ -136,9 +139,9 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
             }
 
             // The password itself is never written: only whether there is one matters here.
-            if (optionsPassword && url.Password is null)
+            if (optionsPassword is not null && url.Password is null)
             {
-                url = url with { Password = "from OPTIONS" };
+                url = url with { Password = optionsPassword };
             }
 
             UrlChecks.Add(config, url, $"CACHE_{alias}", source);
@@ -179,13 +182,13 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
         var port = settings.Int("BROKER_PORT");
         if (backend == "redis")
         {
-            var password = settings.Text("BROKER_PASSWORD") is null ? null : config.Secret("BROKER_PASSWORD", "BROKER_PASSWORD of the settings");
-            config.Add("redis", ("host", host), ("port", port), ("password", password));
+            var password = settings.Text("BROKER_PASSWORD") is null ? null : config.Secret("BROKER_PASSWORD", "BROKER_PASSWORD of the settings", settings.Text("BROKER_PASSWORD"));
+            config.Add("BROKER_HOST", "redis", ("host", host), ("port", port), ("password", password));
             return;
         }
 
-        config.Add("amqp", ("host", host), ("port", port ?? 5672), ("username", settings.Text("BROKER_USER") ?? "guest"),
-            ("password", config.Secret("BROKER_PASSWORD", "BROKER_PASSWORD of the settings")),
+        config.Add("BROKER_HOST", "amqp", ("host", host), ("port", port ?? 5672), ("username", settings.Text("BROKER_USER") ?? "guest"),
+            ("password", config.Secret("BROKER_PASSWORD", "BROKER_PASSWORD of the settings", settings.Text("BROKER_PASSWORD"))),
             ("vhost", settings.Text("BROKER_VHOST")), ("use_tls", settings.Bool("BROKER_USE_SSL")));
     }
 
@@ -203,8 +206,8 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
             var host = hostPort?.Host ?? written;
             var port = publisher.Int("port") ?? hostPort?.Port ?? 5672;
             var prefix = amqp.Count == 1 ? "OOPS_AMQP" : $"OOPS_AMQP_{i + 1}";
-            config.Add("amqp", ("host", host), ("port", port), ("username", publisher.Text("user") ?? "guest"),
-                ("password", config.Secret(prefix + "_PASSWORD", $"password of OOPS publisher {i + 1} (amqp)")),
+            config.Add($"OOPSES publisher {i + 1}", "amqp", ("host", host), ("port", port), ("username", publisher.Text("user") ?? "guest"),
+                ("password", config.Secret(prefix + "_PASSWORD", $"password of OOPS publisher {i + 1} (amqp)", publisher.Text("password"))),
                 ("vhost", publisher.Text("vhost")), ("use_tls", port == 5671));
         }
     }
@@ -218,7 +221,7 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
 
         // django-statsd also accepts host:port in STATSD_HOST.
         var host = ServiceUrl.ParseHost(setting);
-        config.Add("udp", ("host", host?.Host ?? setting), ("port", host?.Port ?? settings.Int("STATSD_PORT") ?? 8125), ("send", StatsdSend), ("expect", StatsdExpect));
+        config.Add("STATSD_HOST", "udp", ("host", host?.Host ?? setting), ("port", host?.Port ?? settings.Int("STATSD_PORT") ?? 8125), ("send", StatsdSend), ("expect", StatsdExpect));
     }
 
     private void Email()
@@ -232,8 +235,17 @@ public sealed class DjangoSettings(JsonElement settings, GeneratedConfig config)
 
         var ssl = settings.Bool("EMAIL_USE_SSL");
         var user = settings.Text("EMAIL_HOST_USER");
-        config.Add("smtp", ("host", host), ("port", settings.Int("EMAIL_PORT") ?? 25),
-            ("username", user), ("password", user is not null && settings.Text("EMAIL_HOST_PASSWORD") is not null ? config.Secret("EMAIL_HOST_PASSWORD", "EMAIL_HOST_PASSWORD of the settings") : null),
+        var password = settings.Text("EMAIL_HOST_PASSWORD");
+
+        // Django's smtp backend logs in only when both are set.
+        var login = user is not null && password is not null;
+        if (!login && (user ?? password) is not null)
+        {
+            config.Note($"EMAIL_HOST: {(user is null ? "EMAIL_HOST_PASSWORD without EMAIL_HOST_USER" : "EMAIL_HOST_USER without EMAIL_HOST_PASSWORD")}: Django does not log in; checked without authentication");
+        }
+
+        config.Add("EMAIL_HOST", "smtp", ("host", host), ("port", settings.Int("EMAIL_PORT") ?? 25),
+            ("username", login ? user : null), ("password", login ? config.Secret("EMAIL_HOST_PASSWORD", "EMAIL_HOST_PASSWORD of the settings", password) : null),
             ("use_tls", ssl), ("starttls", !ssl && settings.Bool("EMAIL_USE_TLS") ? true : null));
     }
 }

@@ -56,7 +56,7 @@ public sealed class EnvUrls(Func<string, string?> lookup, GeneratedConfig config
         {
             if (ServiceUrl.ParseHost(server) is { } host && host.Host.Length > 0)
             {
-                config.Add("memcache", ("host", host.Host), ("port", host.Port ?? 11211));
+                config.Add("MEMCACHED_SERVERS", "memcache", ("host", host.Host), ("port", host.Port ?? 11211));
             }
             else
             {
@@ -66,7 +66,7 @@ public sealed class EnvUrls(Func<string, string?> lookup, GeneratedConfig config
     }
 
     // DATABASE_URL -> DATABASE, MONGODB_URI -> MONGODB: the secret is then DATABASE_PASSWORD.
-    private static string Prefix(string variable) =>
+    internal static string Prefix(string variable) =>
         variable.EndsWith("_URL", StringComparison.Ordinal) || variable.EndsWith("_URI", StringComparison.Ordinal) ? variable[..^4] : variable;
 
     private static bool Expected(string variable, string scheme) => variable switch

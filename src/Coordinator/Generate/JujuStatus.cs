@@ -4,133 +4,154 @@ using System.Text.Json;
 namespace ConnCheck.Coordinator.Generate;
 
 /// <summary>
-/// conn-check config juju: from <c>juju status --format=json</c>, zones are the machines' availability
-/// zones, and each relation yields one check from each requiring unit's zone to each providing unit's
-/// address and opened port, typed by the relation's interface (tcp when it is not a well-known one).
+/// conn-check config juju: from <c>juju status</c>, zones are the machines' availability zones, and each
+/// relation becomes checks from each zone of the end that connects to each unit (or Kubernetes service, or
+/// cross-model offer) of the end that listens, typed and ported from <see cref="KnownServices"/> — or one
+/// note saying why not. Peer relations are not counted.
 /// </summary>
 public sealed class JujuStatus(JsonElement status, GeneratedConfig config)
 {
-    private const string DefaultZone = "default";
-
-    private sealed record Kind(string Type, int? Port);
-
-    private static readonly Dictionary<string, Kind> Interfaces = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["pgsql"] = new("postgres", 5432),
-        ["postgresql"] = new("postgres", 5432),
-        ["postgresql_client"] = new("postgres", 5432),
-        ["mysql"] = new("mysql", 3306),
-        ["mysql_client"] = new("mysql", 3306),
-        ["mongodb"] = new("mongodb", 27017),
-        ["mongodb_client"] = new("mongodb", 27017),
-        ["redis"] = new("redis", 6379),
-        ["memcache"] = new("memcache", 11211),
-        ["memcached"] = new("memcache", 11211),
-        ["amqp"] = new("amqp", 5672),
-        ["rabbitmq"] = new("amqp", 5672),
-        ["http"] = new("http", null),
-    };
-
-    private sealed record Unit(string Name, string App, string Zone, string? Address, IReadOnlyList<int> TcpPorts);
+    private JujuModel model = null!;
 
     public void Generate()
     {
-        if (status.Get("applications") is not { ValueKind: JsonValueKind.Object } applications)
-        {
-            throw new GenerateException("no 'applications' in the status JSON: expected the output of 'juju status --format=json'");
-        }
-
-        var zones = MachineZones();
-        foreach (var zone in zones.Values)
+        model = JujuModel.Read(status, config.Note);
+        foreach (var zone in model.Zones)
         {
             config.Zone(zone);
         }
 
-        var units = applications.EnumerateObject().ToDictionary(a => a.Name, a => Units(a.Name, a.Value, zones), StringComparer.Ordinal);
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var app in applications.EnumerateObject())
+        int checkedCount = 0, noted = 0;
+        foreach (var relation in model.Relations)
         {
-            foreach (var (endpoint, related) in app.Value.Get("relations").Members())
+            var before = config.Checks.Count;
+            var iface = relation.Interface is null ? "" : $" ({relation.Interface})";
+            if (Relate(relation) is { } reason)
             {
-                foreach (var (otherApp, iface) in Related(related))
-                {
-                    if (otherApp == app.Name || !units.ContainsKey(otherApp))
-                    {
-                        continue;
-                    }
-
-                    // Each relation is listed by both ends.
-                    var key = string.CompareOrdinal(app.Name, otherApp) < 0 ? $"{app.Name}\n{otherApp}\n{iface}" : $"{otherApp}\n{app.Name}\n{iface}";
-                    if (done.Add(key))
-                    {
-                        Relate(app.Name, endpoint, otherApp, iface, units, applications);
-                    }
-                }
+                config.Note($"relation {relation}{iface}: {reason}");
+                noted++;
+            }
+            else if (config.Checks.Count > before)
+            {
+                checkedCount++;
+            }
+            else
+            {
+                config.Note($"relation {relation}{iface}: its checks are the same as an earlier relation's");
+                noted++;
             }
         }
+
+        config.Summary = $"{model.Relations.Count} relations: {checkedCount} checks, {noted} notes";
     }
 
-    // Juju 3 lists {related-application, interface, scope} per endpoint; Juju 2.9 just the application names.
-    private static IEnumerable<(string App, string? Interface)> Related(JsonElement related)
+    /// <summary>Adds the relation's checks; returns why there are none instead.</summary>
+    private string? Relate(JujuRelation relation)
     {
-        if (related.ValueKind != JsonValueKind.Array)
+        var a = model.Apps[relation.A.App];
+        if (!model.Apps.TryGetValue(relation.B.App, out var b))
         {
-            yield break;
+            var consumer = relation.A.Endpoint is { } offered && a.Roles.ContainsKey(offered) ? $"a consumer of the offer of {relation.A}" : "a consumer of one of this model's offers?";
+            return $"{relation.B.App} is not in this status ({consumer}): check from its own model";
         }
 
-        foreach (var item in related.EnumerateArray())
+        if (relation.Scope == "container" || (relation.Scope is null && (a.SubordinateTo.Contains(b.Name) || b.SubordinateTo.Contains(a.Name))))
         {
-            if (item.ValueKind == JsonValueKind.String && item.GetString() is { } name)
+            var (sub, principal) = a.SubordinateTo.Contains(b.Name) ? (a, b) : (b, a);
+            return $"container-scoped ({sub.Name} runs on {principal.Name}'s units): no network path";
+        }
+
+        var known = KnownServices.Interface(relation.Interface);
+        if (known is null && relation.Interface is null)
+        {
+            known = KnownServices.InterfaceOfEndpoint(relation.A.Endpoint) ?? KnownServices.InterfaceOfEndpoint(relation.B.Endpoint)
+                ?? KnownServices.Interface(KnownServices.Charm(b.Charm)?.Interface) ?? KnownServices.Interface(KnownServices.Charm(a.Charm)?.Interface);
+        }
+
+        if (known?.Traffic == RelationTraffic.DataOnly)
+        {
+            return $"{known.Name} exchanges relation data only: no network path";
+        }
+
+        var (provider, requirer, why) = Provider(relation, a, b, known);
+        if (provider is null || requirer is null)
+        {
+            return why;
+        }
+
+        // Ingress: the proxy (provider) connects to the application.
+        var (connector, listener) = known?.Traffic == RelationTraffic.ToRequirer ? (provider, requirer) : (requirer, provider);
+        if (connector.Remote)
+        {
+            return $"{connector.Name} connects from another model ({connector.OfferUrl}): check from there";
+        }
+
+        var zones = connector.Units.Select(u => u.Zone).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (zones.Count == 0)
+        {
+            return $"{connector.Name} has no units: no zone to check from";
+        }
+
+        var label = known?.Name ?? relation.Interface ?? relation.A.Endpoint ?? "relation";
+        var targets = Targets(listener, known, out var reason);
+        foreach (var (name, host, port) in targets)
+        {
+            foreach (var zone in zones)
             {
-                yield return (name, null);
-            }
-            else if (item.Text("related-application") is { } app && item.Text("scope") is null or "global")
-            {
-                yield return (app, item.Text("interface"));
+                config.Zone(zone);
+                AddCheck(known?.Type ?? "tcp", zone, host, port, connector.Name, listener.Name, $"{connector.Name} -> {name} ({label})");
             }
         }
+
+        return targets.Count > 0 ? null : reason;
     }
 
-    private void Relate(string app, string endpoint, string otherApp, string? iface, Dictionary<string, List<Unit>> units, JsonElement applications)
+    /// <summary>Which end provides the interface: the roles the status gives, the table, the opened ports, the endpoint names.</summary>
+    private static (JujuApp? Provider, JujuApp? Requirer, string Why) Provider(JujuRelation relation, JujuApp a, JujuApp b, KnownInterface? known)
     {
-        var kind = Lookup(iface) ?? Lookup(endpoint) ?? Lookup(applications.Get(otherApp)?.Text("charm-name") ?? applications.Get(otherApp)?.Text("charm"))
-            ?? Lookup(applications.Get(app)?.Text("charm-name") ?? applications.Get(app)?.Text("charm"));
+        (JujuApp?, JujuApp?, string) Pick(bool aProvides) => aProvides ? (a, b, "") : (b, a, "");
 
-        // The provider is the end that listens: the one with the interface's well-known port open, else the
-        // one with any port open; when both listen (a web app behind a proxy), the end whose endpoint has a
-        // provider's name (db, website, amqp...).
-        bool HasPort(string name, int? port) => units[name].Any(u => port is { } p ? u.TcpPorts.Contains(p) : u.TcpPorts.Count > 0);
-        bool Named(string name, string? ep) => HasPort(name, null) && ep is not null && ProviderEndpoints.Contains(ep);
-        var otherEndpoint = EndpointTowards(applications, otherApp, app);
-        var tests = new List<(bool Mine, bool Theirs)>
+        var roleA = relation.A.Endpoint is { } ea && a.Roles.TryGetValue(ea, out var ra) ? ra.Role : null;
+        var roleB = relation.B.Endpoint is { } eb && b.Roles.TryGetValue(eb, out var rb) ? rb.Role : null;
+        if (roleA is "provider" || roleB is "requirer")
         {
-            (kind?.Port is { } mine && HasPort(app, mine), kind?.Port is { } theirs && HasPort(otherApp, theirs)),
-            (HasPort(app, null), HasPort(otherApp, null)),
-            (Named(app, endpoint), Named(otherApp, otherEndpoint)),
-        };
-        var (requirer, provider) = tests.Where(t => t.Mine != t.Theirs)
-            .Select(t => t.Mine ? (otherApp, app) : (app, otherApp))
-            .Cast<(string?, string?)>()
-            .FirstOrDefault();
-
-        if (requirer is null || provider is null)
-        {
-            config.Note($"relation {app}:{endpoint} - {otherApp}: cannot tell which end listens (open ports on {(units[app].Count + units[otherApp].Count == 0 ? "no units" : "both or neither")}); skipped");
-            return;
+            return Pick(true);
         }
 
-        var type = kind?.Type ?? "tcp";
-        foreach (var target in units[provider].Where(u => u.Address is not null))
+        if (roleA is "requirer" || roleB is "provider")
         {
-            var ports = kind?.Port is { } known && target.TcpPorts.Contains(known) ? [known] : target.TcpPorts;
-            foreach (var port in ports)
+            return Pick(false);
+        }
+
+        if (known is not null)
+        {
+            bool Provides(JujuApp app) => KnownServices.Is(app.Charm, known.Providers) || (known.Requirers.Length > 0 && !KnownServices.Is(app.Charm, known.Requirers));
+            if (Provides(a) != Provides(b))
             {
-                foreach (var zone in units[requirer].Select(u => u.Zone).Distinct().Order(StringComparer.Ordinal))
-                {
-                    AddCheck(type, zone, target, port, requirer, provider);
-                }
+                return Pick(Provides(a));
             }
         }
+
+        bool Opens(JujuApp app, int? port) => app.Units.Any(u => port is { } p ? u.TcpPorts.Contains(p) : u.TcpPorts.Count > 0);
+        if (known?.Port is { } knownPort && Opens(a, knownPort) != Opens(b, knownPort))
+        {
+            return Pick(Opens(a, knownPort));
+        }
+
+        if (Opens(a, null) != Opens(b, null))
+        {
+            return Pick(Opens(a, null));
+        }
+
+        bool Named(JujuApp app, string? endpoint) => Opens(app, null) && endpoint is not null && ProviderEndpoints.Contains(endpoint);
+        if (Named(a, relation.A.Endpoint) != Named(b, relation.B.Endpoint))
+        {
+            return Pick(Named(a, relation.A.Endpoint));
+        }
+
+        var ports = Opens(a, null) ? "both ends open ports" : a.Units.Count + b.Units.Count == 0 ? "no units on either end" : "neither end opens a port";
+        var charms = known is null ? "the interface is not in the table of known ones" : $"neither charm ({a.Charm}, {b.Charm}) is known to provide {known.Name}";
+        return (null, null, $"cannot tell which end provides it: no roles in the status, {charms}, and {ports}; skipped");
     }
 
     private static readonly HashSet<string> ProviderEndpoints = new(StringComparer.Ordinal)
@@ -138,112 +159,68 @@ public sealed class JujuStatus(JsonElement status, GeneratedConfig config)
         "website", "db", "database", "db-admin", "shared-db", "amqp", "cache", "redis", "mongodb", "memcache",
     };
 
-    private static string? EndpointTowards(JsonElement applications, string app, string other) =>
-        applications.Get(app)?.Get("relations").Members()
-            .FirstOrDefault(m => Related(m.Value).Any(r => r.App == other)).Name;
+    /// <summary>Where the listener is reached: each unit, the Kubernetes service, or the offer's address (a variable).</summary>
+    private List<(string Name, string Host, int Port)> Targets(JujuApp listener, KnownInterface? known, out string reason)
+    {
+        var charmPort = KnownServices.Charm(listener.Charm)?.Port;
+        var knownPort = known?.Port ?? charmPort;
+        var portless = $"no port: {listener.Name}'s units open none and {(known is null ? "the interface" : $"{known.Name} on {listener.Charm ?? "its charm"}")} has no known port";
+        if (listener.Remote)
+        {
+            reason = $"no port: {listener.Name} is in another model ({listener.OfferUrl}) and {(known is null ? "the interface is not in the table of known ones" : $"{known.Name} has no known port")}";
+            return knownPort is not { } remotePort ? [] :
+                [(listener.Name, config.Secret(listener.Name + "_HOST", $"address of {listener.OfferUrl}, offered by another model"), remotePort)];
+        }
 
-    private void AddCheck(string type, string zone, Unit target, int port, string requirer, string provider)
+        if (listener.ServiceAddress is { } service)
+        {
+            var open = listener.Units.SelectMany(u => u.TcpPorts).Distinct().ToList();
+            var port = known?.Port is { } k && (open.Count == 0 || open.Contains(k)) ? k : open.Count > 0 ? open[0] : charmPort;
+            reason = portless;
+            return port is { } p ? [(listener.Name, service, p)] : [];
+        }
+
+        reason = listener.Units.Count == 0 ? $"{listener.Name} has no units" : $"{listener.Name}'s units have no address";
+        var targets = new List<(string, string, int)>();
+        foreach (var unit in listener.Units.Where(u => u.Address is not null))
+        {
+            IEnumerable<int> ports = known?.Port is { } k && (unit.TcpPorts.Count == 0 || unit.TcpPorts.Contains(k)) ? [k]
+                : unit.TcpPorts.Count > 0 ? unit.TcpPorts : charmPort is { } c ? [c] : [];
+            targets.AddRange(ports.Select(p => (unit.Name, unit.Address!, p)));
+            reason = portless;
+        }
+
+        return targets;
+    }
+
+    private void AddCheck(string type, string zone, string host, int port, string requirer, string provider, string name)
     {
         var tags = new[] { requirer, provider };
-        var secretPrefix = provider;
-        var host = target.Address!;
+        var prefix = $"{requirer}_{provider}";
+        var source = $"relation {requirer} - {provider}";
+        string Secret(string what, string suffix) => config.Secret(prefix + suffix, $"{what} {requirer} uses on {provider}");
         switch (type)
         {
             case "postgres":
-                config.Add("postgres", ("from", zone), ("host", host), ("port", port),
-                    ("username", config.Secret(secretPrefix + "_USER", $"user name {requirer} uses on {provider}")),
-                    ("password", config.Secret(secretPrefix + "_PASSWORD", $"password {requirer} uses on {provider}")),
-                    ("database", config.Secret(secretPrefix + "_DATABASE", $"database {requirer} uses on {provider}")), ("tags", tags));
+                config.Add(source, "postgres", ("name", name), ("from", zone), ("host", host), ("port", port), ("username", Secret("user name", "_USER")),
+                    ("password", Secret("password", "_PASSWORD")), ("database", Secret("database", "_DATABASE")), ("tags", tags));
                 break;
             case "mysql":
-                config.Add("mysql", ("from", zone), ("host", host), ("port", port),
-                    ("username", config.Secret(secretPrefix + "_USER", $"user name {requirer} uses on {provider}")),
-                    ("password", config.Secret(secretPrefix + "_PASSWORD", $"password {requirer} uses on {provider}")), ("tags", tags));
+                config.Add(source, "mysql", ("name", name), ("from", zone), ("host", host), ("port", port), ("username", Secret("user name", "_USER")),
+                    ("password", Secret("password", "_PASSWORD")), ("tags", tags));
                 break;
             case "amqp":
-                config.Add("amqp", ("from", zone), ("host", host), ("port", port),
-                    ("username", config.Secret(secretPrefix + "_USER", $"user name {requirer} uses on {provider}")),
-                    ("password", config.Secret(secretPrefix + "_PASSWORD", $"password {requirer} uses on {provider}")),
-                    ("vhost", config.Secret(secretPrefix + "_VHOST", $"vhost {requirer} uses on {provider}")), ("use_tls", port == 5671), ("tags", tags));
+                config.Add(source, "amqp", ("name", name), ("from", zone), ("host", host), ("port", port), ("username", Secret("user name", "_USER")),
+                    ("password", Secret("password", "_PASSWORD")), ("vhost", Secret("vhost", "_VHOST")), ("use_tls", port == 5671), ("tags", tags));
                 break;
             case "http":
                 var scheme = port == 443 ? "https" : "http";
                 var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-                config.Add("http", ("from", zone), ("url", string.Create(CultureInfo.InvariantCulture, $"{scheme}://{authority}:{port}/")), ("tags", tags));
+                config.Add(source, "http", ("name", name), ("from", zone), ("url", string.Create(CultureInfo.InvariantCulture, $"{scheme}://{authority}:{port}/")), ("tags", tags));
                 break;
             default:
-                config.Add(type, ("from", zone), ("host", host), ("port", port), ("tags", tags));
+                config.Add(source, type, ("name", name), ("from", zone), ("host", host), ("port", port), ("tags", tags));
                 break;
         }
-    }
-
-    private static Kind? Lookup(string? name)
-    {
-        if (name is null)
-        {
-            return null;
-        }
-
-        if (Interfaces.TryGetValue(name, out var kind))
-        {
-            return kind;
-        }
-
-        // Charm names: postgresql-k8s, rabbitmq-server, memcached...
-        return Interfaces.FirstOrDefault(i => name.StartsWith(i.Key, StringComparison.OrdinalIgnoreCase) && i.Value.Type != "http").Value;
-    }
-
-    private Dictionary<string, string> MachineZones()
-    {
-        var zones = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Visit(string id, JsonElement machine, string? parentZone)
-        {
-            var zone = Zone(machine.Text("hardware")) ?? parentZone ?? DefaultZone;
-            zones[id] = zone;
-            foreach (var (childId, child) in machine.Get("containers").Members())
-            {
-                Visit(childId, child, zone);
-            }
-        }
-
-        foreach (var (id, machine) in status.Get("machines").Members())
-        {
-            Visit(id, machine, null);
-        }
-
-        return zones;
-    }
-
-    private static string? Zone(string? hardware) =>
-        hardware?.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => p.StartsWith("availability-zone=", StringComparison.Ordinal))
-            .Select(p => p["availability-zone=".Length..])
-            .FirstOrDefault(z => z.Length > 0);
-
-    private List<Unit> Units(string app, JsonElement application, Dictionary<string, string> zones)
-    {
-        var list = new List<Unit>();
-        foreach (var (name, unit) in application.Get("units").Members())
-        {
-            var machine = unit.Text("machine");
-            var zone = machine is not null && zones.TryGetValue(machine, out var z) ? z : DefaultZone;
-            var address = unit.Text("public-address") ?? unit.Text("address");
-            var ports = new List<int>();
-            foreach (var port in unit.Get("open-ports").Strings())
-            {
-                if (port.EndsWith("/tcp", StringComparison.OrdinalIgnoreCase) && int.TryParse(port[..^4], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-                {
-                    ports.Add(number);
-                }
-                else
-                {
-                    config.Note($"{name}: open port {port} is not a single tcp port; not checked");
-                }
-            }
-
-            list.Add(new Unit(name, app, zone, address, ports));
-        }
-
-        return list;
     }
 }

@@ -40,41 +40,41 @@ internal static class UrlChecks
 
     private static void AddOne(GeneratedConfig config, ServiceUrl url, UrlHost host, string prefix, string source)
     {
-        string? Password() => url.Password is { Length: > 0 } ? config.Secret(prefix + "_PASSWORD", $"password in {source}") : null;
+        string? Password() => url.Password is { Length: > 0 } ? config.Secret(prefix + "_PASSWORD", $"password in {source}", url.Password) : null;
         string User() => url.User ?? config.Secret(prefix + "_USER", $"user name for {source} (the URL has none)");
 
         switch (url.Scheme)
         {
             case "postgres" or "postgresql" or "pgsql" or "postgis":
                 var database = url.Path.Length > 0 ? url.Path : config.Secret(prefix + "_DATABASE", $"database name for {source} (the URL has none)");
-                config.Add("postgres", ("host", host.Host), ("port", host.Port), ("username", User()), ("password", Password()), ("database", database));
+                config.Add(source, "postgres", ("host", host.Host), ("port", host.Port), ("username", User()), ("password", Password()), ("database", database));
                 break;
             case "mysql" or "mysql2" or "mysqlgis" or "mariadb":
-                config.Add("mysql", ("host", host.Host), ("port", host.Port ?? 3306), ("username", User()), ("password", Password()), ("database", NullIfEmpty(url.Path)));
+                config.Add(source, "mysql", ("host", host.Host), ("port", host.Port ?? 3306), ("username", User()), ("password", Password()), ("database", NullIfEmpty(url.Path)));
                 break;
             case "redis":
-                config.Add("redis", ("host", host.Host), ("port", host.Port), ("username", url.Password is null ? null : url.User), ("password", Password()));
+                config.Add(source, "redis", ("host", host.Host), ("port", host.Port), ("username", url.Password is null ? null : url.User), ("password", Password()));
                 break;
             case "rediss":
                 config.Note($"{source}: rediss:// (Redis over TLS) is checked as a tls check; the redis check speaks plain TCP");
-                config.Add("tls", ("host", host.Host), ("port", host.Port ?? 6379));
+                config.Add(source, "tls", ("host", host.Host), ("port", host.Port ?? 6379));
                 break;
             case "amqp" or "pyamqp" or "librabbitmq" or "amqps":
                 var tls = url.Scheme == "amqps";
-                config.Add("amqp", ("host", host.Host), ("port", host.Port ?? (tls ? 5671 : 5672)),
+                config.Add(source, "amqp", ("host", host.Host), ("port", host.Port ?? (tls ? 5671 : 5672)),
                     ("username", url.User ?? "guest"),
                     ("password", url.Password is { Length: > 0 } ? Password() : config.Secret(prefix + "_PASSWORD", $"password for {source} (the URL has none; RabbitMQ's default is guest)")),
                     ("vhost", url.Path.Length > 0 ? url.Path : "/"), ("use_tls", tls));
                 break;
             case "mongodb":
-                config.Add("mongodb", ("host", host.Host), ("port", host.Port), ("username", url.User), ("password", Password()),
+                config.Add(source, "mongodb", ("host", host.Host), ("port", host.Port), ("username", url.User), ("password", Password()),
                     ("database", NullIfEmpty(url.Path)), ("auth_source", url.Query.GetValueOrDefault("authSource")));
                 break;
             case "memcache" or "memcached":
-                config.Add("memcache", ("host", host.Host), ("port", host.Port));
+                config.Add(source, "memcache", ("host", host.Host), ("port", host.Port));
                 break;
             case "smtp" or "smtps" or "submission":
-                config.Add("smtp", ("host", host.Host), ("port", host.Port ?? url.Scheme switch { "smtps" => 465, "submission" => 587, _ => 25 }),
+                config.Add(source, "smtp", ("host", host.Host), ("port", host.Port ?? url.Scheme switch { "smtps" => 465, "submission" => 587, _ => 25 }),
                     ("username", url.Password is null ? null : url.User), ("password", Password()),
                     ("use_tls", url.Scheme == "smtps"), ("starttls", url.Scheme == "submission" ? true : null));
                 break;

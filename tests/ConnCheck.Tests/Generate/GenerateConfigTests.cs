@@ -46,7 +46,7 @@ public sealed class GenerateConfigTests
         Assert.Contains("CACHES['sessions']: unix:/run/memcached/memcached.sock is a unix socket; skipped", generated.Notes);
         Assert.Contains(generated.Notes, n => n.StartsWith("DATABASES['cache_db']: engine django.db.backends.sqlite3", StringComparison.Ordinal));
 
-        await AssertValidatesAsync(generated, 12, " from zones local");
+        await generated.AssertValidatesAsync(12, " from zones local");
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class GenerateConfigTests
 
         // The console email backend sends nothing over the network: no smtp check.
         Assert.DoesNotContain(generated.Checks, c => c["type"] == "smtp");
-        await AssertValidatesAsync(generated, 5, " from zones web");
+        await generated.AssertValidatesAsync(5, " from zones web");
     }
 
     [Fact]
@@ -102,15 +102,19 @@ public sealed class GenerateConfigTests
             ],
             generated.Checks.Select(c => $"{c["from"]} {c["type"]} {(c.TryGetValue("url", out var url) ? url : $"{c["host"]}:{c["port"]}")} {c["tags"]}"));
         Assert.Equal(
-            ["POSTGRESQL_DATABASE", "POSTGRESQL_PASSWORD", "POSTGRESQL_USER", "RABBITMQ_SERVER_PASSWORD", "RABBITMQ_SERVER_USER", "RABBITMQ_SERVER_VHOST"],
+            ["SHOP_POSTGRESQL_DATABASE", "SHOP_POSTGRESQL_PASSWORD", "SHOP_POSTGRESQL_USER", "SHOP_RABBITMQ_SERVER_PASSWORD", "SHOP_RABBITMQ_SERVER_USER", "SHOP_RABBITMQ_SERVER_VHOST"],
             generated.Variables);
-        Assert.Equal("${POSTGRESQL_PASSWORD}", generated.Checks[0]["password"]);
+        Assert.Equal("${SHOP_POSTGRESQL_PASSWORD}", generated.Checks[0]["password"]);
+        Assert.Equal("shop -> postgresql/0 (pgsql)", generated.Checks[0]["name"]);
+        Assert.Equal("haproxy -> shop/1 (http)", generated.Checks[7]["name"]);
+        Assert.Contains("5 relations: 4 checks, 1 notes", generated.Run.Stderr);
         Assert.Equal("false", generated.Checks[2]["use_tls"]);
         Assert.Contains("haproxy/0: open port 10000-10010/tcp is not a single tcp port; not checked", generated.Notes);
 
-        // Peer (postgresql) and subordinate (juju-info) relations make no checks.
+        // Peer (postgresql) relations are not counted; the subordinate's (juju-info) ends as a note.
         Assert.DoesNotContain(generated.Checks, c => c["tags"].Contains("ubuntu-advantage", StringComparison.Ordinal));
-        await AssertValidatesAsync(generated, 9, " from zones us-east-1a, us-east-1b");
+        Assert.Contains("relation shop:juju-info - ubuntu-advantage:juju-info (juju-info): container-scoped (ubuntu-advantage runs on shop's units): no network path", generated.Notes);
+        await generated.AssertValidatesAsync(9, " from zones us-east-1a, us-east-1b");
     }
 
     [Fact]
@@ -120,11 +124,14 @@ public sealed class GenerateConfigTests
 
         Assert.Equal(["default", "rack-a", "rack-b"], generated.Zones);
         Assert.Equal(
-            ["rack-a mongodb 10.0.5.22:27017", "rack-a redis 10.0.6.23:6379"],
+            ["rack-a mongodb 10.0.5.22:27017", "rack-a redis 10.0.6.23:6379", "rack-a tcp 10.0.5.22:8086"],
             generated.Checks.Select(c => $"{c["from"]} {c["type"]} {c["host"]}:{c["port"]}"));
-        Assert.Contains("relation api:metrics - influx: cannot tell which end listens (open ports on both or neither); skipped", generated.Notes);
+
+        // Both ends open ports: the influxdb charm, known to listen on 8086, says which end provides.
+        Assert.Equal("api -> influx/0 (influxdb-api)", generated.Checks[2]["name"]);
+        Assert.Contains("3 relations: 3 checks, 0 notes", generated.Run.Stderr);
         Assert.Empty(generated.Variables);
-        await AssertValidatesAsync(generated, 2, " from zones rack-a");
+        await generated.AssertValidatesAsync(3, " from zones rack-a");
     }
 
     [Fact]
@@ -159,7 +166,7 @@ public sealed class GenerateConfigTests
         Assert.Equal(("shop-vhost", "true"), (generated.Checks[2]["vhost"], generated.Checks[2]["use_tls"]));
         Assert.Equal("admin", generated.Checks[3]["auth_source"]);
         Assert.Contains(generated.Notes, n => n.StartsWith("REDIS_URL: rediss://", StringComparison.Ordinal));
-        await AssertValidatesAsync(generated, 8, " from zones web");
+        await generated.AssertValidatesAsync(8, " from zones web");
     }
 
     [Fact]
@@ -183,19 +190,22 @@ public sealed class GenerateConfigTests
         // Strings that YAML would read as a number or a boolean are quoted.
         Assert.Contains("username: \"007\"", generated.Run.Stdout);
         Assert.Contains("vhost: \"true\"", generated.Run.Stdout);
-        await AssertValidatesAsync(generated, 3, " from zones local");
+        await generated.AssertValidatesAsync(3, " from zones local");
     }
 
     [Theory]
     [InlineData("django", "no-such-settings.json", "no such file")]
-    [InlineData("juju", "django-settings.json", "no 'applications' in the status JSON")]
+    [InlineData("juju", "django-settings.json", "no 'applications' in the status")]
+    [InlineData("juju", "broken.yaml", "not valid JSON or YAML (line 3")]
     [InlineData("django", "broken.json", "not valid JSON (line 3")]
     public async Task Unusable_input_exits_3_with_the_reason(string kind, string fixture, string message)
     {
         using var dir = new TempConfig("");
         var broken = Path.Combine(dir.Directory, "broken.json");
         await File.WriteAllTextAsync(broken, "{\n  \"DATABASES\": {\n    \"default\": { \"PASSWORD\": \"Leak-me-not\" ,, }\n}\n");
-        var path = fixture == "broken.json" ? broken : Generated.Fixture(fixture);
+        var brokenYaml = Path.Combine(dir.Directory, "broken.yaml");
+        await File.WriteAllTextAsync(brokenYaml, "applications:\n  db:\n    password: [Leak-me-not\n  x: 1\n");
+        var path = fixture switch { "broken.json" => broken, "broken.yaml" => brokenYaml, _ => Generated.Fixture(fixture) };
 
         var run = await ProcessRunner.ConnCheckAsync("config", kind, path);
 
@@ -220,24 +230,4 @@ public sealed class GenerateConfigTests
 
     private static string Summary(IReadOnlyDictionary<string, string> c) =>
         $"{c["type"]} {c["host"]}:{c.GetValueOrDefault("port")} user={c.GetValueOrDefault("username")} password={c.GetValueOrDefault("password")} database={c.GetValueOrDefault("database")}";
-
-    /// <summary>The generated file passes 'conn-check --validate' once its variables are set, and names the first missing one otherwise.</summary>
-    private static async Task AssertValidatesAsync(Generated generated, int checks, string zones)
-    {
-        using var dir = new TempConfig("");
-        var path = generated.Save(dir.Directory);
-        var env = generated.Variables.ToDictionary(v => v, v => "placeholder-" + v.ToLowerInvariant());
-
-        var valid = await ProcessRunner.ConnCheckAsync(env, path, "--validate");
-
-        Assert.True(valid.ExitCode == 0, valid + "\n--- config\n" + generated.Run.Stdout);
-        Assert.Equal($"{path}: valid, {checks} checks{zones}", valid.StatusLine);
-
-        if (generated.Variables.Count > 0)
-        {
-            var missing = await ProcessRunner.ConnCheckAsync(path, "--validate");
-            Assert.Equal(3, missing.ExitCode);
-            Assert.Contains("is not set", missing.Stderr);
-        }
-    }
 }

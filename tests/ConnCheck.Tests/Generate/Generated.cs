@@ -67,6 +67,47 @@ public sealed partial record Generated(ProcessResult Run)
         }
     }
 
+    /// <summary>The generated file passes 'conn-check --validate' once its variables are set, and names the first missing one otherwise.</summary>
+    public async Task AssertValidatesAsync(int checks, string zones, IReadOnlyDictionary<string, string>? values = null)
+    {
+        using var dir = new TempConfig("");
+        var path = Save(dir.Directory);
+
+        var valid = await ProcessRunner.ConnCheckAsync(Environment(values), path, "--validate");
+
+        Assert.True(valid.ExitCode == 0, valid + "\n--- config\n" + Run.Stdout);
+        Assert.Equal($"{path}: valid, {checks} checks{zones}", valid.StatusLine);
+
+        if (Variables.Count > 0)
+        {
+            var missing = await ProcessRunner.ConnCheckAsync(path, "--validate");
+            Assert.Equal(3, missing.ExitCode);
+            Assert.Contains("is not set", missing.Stderr);
+        }
+    }
+
+    /// <summary>Both of the above: the file validates, and a dry run plans every check; returns the planned lines.</summary>
+    public async Task<IReadOnlyList<string>> AssertRunnableAsync(int checks, string zones, IReadOnlyDictionary<string, string>? values = null)
+    {
+        await AssertValidatesAsync(checks, zones, values);
+        return await AssertDryRunAsync(values);
+    }
+
+    /// <summary>'conn-check --dry-run --local' plans every check (none cannot run) and returns the planned lines.</summary>
+    public async Task<IReadOnlyList<string>> AssertDryRunAsync(IReadOnlyDictionary<string, string>? values = null)
+    {
+        using var dir = new TempConfig("");
+        var run = await ProcessRunner.ConnCheckAsync(Environment(values), Save(dir.Directory), "--dry-run", "--local");
+
+        Assert.True(run.ExitCode == 0, run + "\n--- config\n" + Run.Stdout);
+        Assert.StartsWith($"{Checks.Count} check run(s) planned, 0 cannot run", run.StatusLine);
+        return run.Lines.Skip(1).ToList();
+    }
+
+    /// <summary>Every variable set: to <paramref name="values"/>' value, else a placeholder.</summary>
+    private Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? values) =>
+        Variables.ToDictionary(v => v, v => values?.GetValueOrDefault(v) ?? "placeholder-" + v.ToLowerInvariant());
+
     [GeneratedRegex(@"^  ([A-Z_][A-Z0-9_]*)  ", RegexOptions.Multiline)]
     private static partial Regex VariableLine();
 }
