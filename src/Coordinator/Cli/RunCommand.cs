@@ -39,6 +39,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 return 0;
             }
 
+            await using var history = settings.HistoryPath is { } historyPath && !settings.DryRun
+                ? RunHistory.Start(historyPath, settings.ConfigPath, HistorySelection(), CancellationToken.None)
+                : null;
             var selection = new CheckSelection(settings.Patterns, settings.IncludeTags, settings.ExcludeTags);
             if (selection.IsRestricted && !config.Checks.Any(selection.Includes))
             {
@@ -77,9 +80,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
             phases.Mark("checks finished");
             var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)), config.Checks, agents.Live);
-            if (settings.HistoryPath is { } history)
+            if (history is not null)
             {
-                report = await RunHistory.RecordAsync(report, history, settings.ConfigPath, HistorySelection(), settings.HistoryKeep, settings.WarnOnChange, error, CancellationToken.None).ConfigureAwait(false);
+                report = await history.RecordAsync(report, settings.HistoryKeep, settings.WarnOnChange, error, CancellationToken.None).ConfigureAwait(false);
                 phases.Mark("history recorded");
             }
 

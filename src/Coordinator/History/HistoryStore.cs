@@ -116,6 +116,23 @@ public sealed class HistoryStore : IAsyncDisposable
         return changes;
     }
 
+    /// <summary>
+    /// Runs the reads of <see cref="RecordAsync"/> in a read transaction that is rolled back, so that the
+    /// run's transaction later finds the SQLite stack loaded and compiled. Takes no write lock.
+    /// </summary>
+    public async Task WarmUpAsync(string configHash, CancellationToken cancellationToken)
+    {
+        await using var transaction = Connection.BeginTransaction(deferred: true);
+        _ = await PathsAsync(configHash, cancellationToken).ConfigureAwait(false);
+        _ = await ScalarAsync("SELECT count(*) FROM runs WHERE config_hash = $c", cancellationToken, ("$c", configHash)).ConfigureAwait(false);
+        await using (var insert = Prepared("SELECT $a, $b", "$a", "$b"))
+        {
+            await RunAsync(insert, cancellationToken, configHash, 1L).ConfigureAwait(false);
+        }
+
+        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The paths of a config as the history holds them, current status and since when.</summary>
     public async Task<IReadOnlyDictionary<PathKey, PathState>> PathsAsync(string configHash, CancellationToken cancellationToken)
     {
