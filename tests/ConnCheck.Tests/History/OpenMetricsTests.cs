@@ -32,6 +32,13 @@ public sealed class OpenMetricsTests(HistoryFixture fixture) : IClassFixture<His
         var run = await ProcessRunner.ConnCheckAsync([config.Path, .. fixture.BothAgents, "--format", "openmetrics", "--textfile", textfiles]);
 
         Assert.True(run.ExitCode == 2, run.ToString());
+        var textfile = Path.Combine(textfiles, "conn-check.prom");
+        foreach (var (what, text) in new[] { ("stdout", run.Stdout), ("textfile", File.ReadAllText(textfile)) })
+        {
+            var lint = await PromtoolAsync(text, config.Directory);
+            Assert.True(lint.ExitCode == 0, $"promtool check metrics on the {what}:\n{lint}\n--- metrics\n{text}");
+        }
+
         Assert.EndsWith("# EOF\n", run.Stdout, StringComparison.Ordinal);
         var lines = run.Stdout.Split('\n');
         Assert.Contains(@"conn_check_result{check=""say \""hi\"" C:\\dir\\ \\n"",zone=""web"",agent=""web-1"",destination=""127.0.0.1:" + open.Port + @""",status=""ok""} 1", lines);
@@ -47,15 +54,8 @@ public sealed class OpenMetricsTests(HistoryFixture fixture) : IClassFixture<His
         var stamp = double.Parse(lines.Single(l => l.StartsWith("conn_check_run_timestamp_seconds ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(stamp, DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
 
-        var textfile = Path.Combine(textfiles, "conn-check.prom");
         Assert.Equal(run.Stdout, File.ReadAllText(textfile));
         Assert.Equal(["conn-check.prom"], Directory.GetFiles(textfiles).Select(Path.GetFileName));
-
-        foreach (var (what, text) in new[] { ("stdout", run.Stdout), ("textfile", File.ReadAllText(textfile)) })
-        {
-            var lint = await PromtoolAsync(text, config.Directory);
-            Assert.True(lint.ExitCode == 0, $"promtool check metrics on the {what}:\n{lint}\n--- metrics\n{text}");
-        }
     }
 
     [Fact]
