@@ -123,7 +123,8 @@ public sealed class HistoryStore : IAsyncDisposable
     public async Task WarmUpAsync(string configHash, CancellationToken cancellationToken)
     {
         await using var transaction = Connection.BeginTransaction(deferred: true);
-        _ = await PathsAsync(configHash, cancellationToken).ConfigureAwait(false);
+        var previous = await PathsAsync(configHash, cancellationToken).ConfigureAwait(false);
+        _ = ChangeDetector.Detect(previous, [], _ => false, DateTimeOffset.UtcNow, hadRuns: true);
         _ = await ScalarAsync("SELECT count(*) FROM runs WHERE config_hash = $c", cancellationToken, ("$c", configHash)).ConfigureAwait(false);
         await using (var insert = Prepared("SELECT $a, $b", "$a", "$b"))
         {
