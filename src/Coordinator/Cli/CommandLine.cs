@@ -25,7 +25,7 @@ public static class CommandLine
         var tracebacks = new Option<bool>("--tracebacks", "-t") { Description = "Show stack traces of internal errors" };
         var tlsCerts = new Option<string?>("--tls-certs-path") { HelpName = "DIR", Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
         var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "nagios" };
-        format.AcceptOnlyFromAmong("nagios", "json", "junit");
+        format.AcceptOnlyFromAmong("nagios", "json", "junit", "openmetrics");
         var matrix = new Option<bool>("--matrix") { Description = "After the report, a zone x destination matrix (OK/FAIL/BLOCKED/WARN/UNKNOWN); nagios format only" };
         var html = new Option<string?>("--html") { HelpName = "FILE", Description = "Also write the zone x destination matrix as a self-contained HTML page" };
         var seeds = new Option<string[]>("--seed") { HelpName = "HOST:PORT", Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
@@ -34,12 +34,14 @@ public static class CommandLine
         var hocon = new Option<string?>("--hocon") { HelpName = "FILE", Description = "Extra HOCON file (TLS, ports)" };
         var bind = new Option<string?>("--bind") { HelpName = "HOST[:PORT]", Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
         var publicHostname = new Option<string?>("--public-hostname") { HelpName = "HOST", Description = "Host name agents use to answer the coordinator" };
+        var (history, historyKeep, warnOnChange, textfile) = HistoryOptions.Build();
         var concurrency = Number<int>("--concurrency", "Checks in flight at once in this process (default 1024)", v => v >= 1, "a whole number, 1 or more");
 
         var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
         {
             config, patterns, validate, dryRun, includeTags, excludeTags, connectTimeout, maxTimeout, unbuffered, verbose,
             duration, tracebacks, tlsCerts, format, seeds, agents, local, hocon, bind, publicHostname, concurrency, matrix, html,
+            history, historyKeep, warnOnChange, textfile,
         };
 
         root.Validators.Add(result =>
@@ -53,10 +55,12 @@ public static class CommandLine
                 }
             }
 
-            if (result.GetValue(matrix) && result.GetValue(format) is "json" or "junit")
+            if (result.GetValue(matrix) && result.GetValue(format) is "json" or "junit" or "openmetrics")
             {
-                result.AddError("--matrix goes after the nagios report; with --format json or junit use --html FILE");
+                result.AddError("--matrix goes after the nagios report; with --format json, junit or openmetrics use --html FILE");
             }
+
+            HistoryOptions.Validate(result, history, warnOnChange);
 
             ValidateTags(result, includeTags, excludeTags);
         });
@@ -88,6 +92,10 @@ public static class CommandLine
                 Bind = parse.GetValue(bind),
                 PublicHostname = parse.GetValue(publicHostname),
                 Concurrency = parse.GetValue(concurrency) ?? 1024,
+                HistoryPath = HistoryOptions.PathOf(parse.GetValue(history)),
+                HistoryKeep = parse.GetValue(historyKeep)!,
+                WarnOnChange = parse.GetValue(warnOnChange),
+                TextfileDirectory = parse.GetValue(textfile),
             };
             return await new RunCommand(settings, output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });
@@ -96,6 +104,7 @@ public static class CommandLine
         root.Subcommands.Add(FirewallCommandLine.BuildExport(output, error));
         root.Subcommands.Add(FirewallCommandLine.BuildConvert(output, error));
         root.Subcommands.Add(ConfigCommand.Build(output, error));
+        root.Subcommands.Add(HistoryCommand.Build(output, error));
         return root;
     }
 
@@ -131,7 +140,7 @@ public static class CommandLine
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
         // The original printed its version wherever --version stood: conn-check cfg.yaml --version.
-        if (args.TakeWhile(a => a != "--").Contains("--version") && args.FirstOrDefault() is not ("config" or "export-fw" or "convert-fw" or "agents"))
+        if (args.TakeWhile(a => a != "--").Contains("--version") && args.FirstOrDefault() is not ("config" or "export-fw" or "convert-fw" or "agents" or "history"))
         {
             await output.WriteLineAsync(Version).ConfigureAwait(false);
             return 0;

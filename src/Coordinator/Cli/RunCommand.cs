@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Coordinator.Config;
+using ConnCheck.Coordinator.History;
 using ConnCheck.Coordinator.Remote;
 using ConnCheck.Coordinator.Reporting;
 using ConnCheck.Coordinator.Running;
@@ -38,6 +39,9 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 return 0;
             }
 
+            await using var history = settings.HistoryPath is { } historyPath && !settings.DryRun
+                ? RunHistory.Start(historyPath, settings.ConfigPath, HistorySelection(), CancellationToken.None)
+                : null;
             var selection = new CheckSelection(settings.Patterns, settings.IncludeTags, settings.ExcludeTags);
             if (selection.IsRestricted && !config.Checks.Any(selection.Includes))
             {
@@ -76,19 +80,15 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
 
             phases.Mark("checks finished");
             var report = new RunReport(results, watch.Elapsed, startedAt, ZonesSimulated: settings.Local && config.Checks.Any(c => c.From.Any(z => z != Zones.Local)), config.Checks, agents.Live);
-            reporter.Write(report, output);
-            if (settings.HtmlPath is { } html)
+            if (history is not null)
             {
-                try
-                {
-                    await File.WriteAllTextAsync(html, HtmlMatrix.Render(report), CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // The checks' verdict stands; the missing page is the operator's to notice on stderr.
-                    await error.WriteLineAsync($"conn-check: cannot write --html {html}: {ex.Message}").ConfigureAwait(false);
-                }
+                report = await history.RecordAsync(report, settings.HistoryKeep, settings.WarnOnChange, error, CancellationToken.None).ConfigureAwait(false);
+                phases.Mark("history recorded");
             }
+
+            reporter.Write(report, output);
+            await WriteFileAsync("--html", settings.HtmlPath, path => File.WriteAllTextAsync(path, HtmlMatrix.Render(report), CancellationToken.None)).ConfigureAwait(false);
+            await WriteFileAsync("--textfile", settings.TextfileDirectory, dir => OpenMetricsReporter.WriteTextfileAsync(dir, report)).ConfigureAwait(false);
 
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             phases.Mark("report written");
@@ -126,6 +126,28 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             await StopAsync(remoting).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Writes an extra output file; failing costs a stderr line, the checks' verdict stands.</summary>
+    private async Task WriteFileAsync(string option, string? path, Func<string, Task> write)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await write(path).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"conn-check: cannot write {option} {path}: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What, besides the config's bytes, decides which checks ran: runs that differ here are different configs to the history.</summary>
+    private string[] HistorySelection() =>
+        [.. settings.Patterns, "+" + string.Join(',', settings.IncludeTags), "-" + string.Join(',', settings.ExcludeTags), settings.Local ? "local" : "agents"];
 
     /// <summary>One stderr line per field accepted for the original's sake but ignored.</summary>
     internal static async Task WarnAsync(ConnCheckConfig config, TextWriter error)
@@ -215,6 +237,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
     {
         "json" => new JsonReporter(),
         "junit" => new JunitReporter(),
+        "openmetrics" => new OpenMetricsReporter(),
         _ => new NagiosReporter(new ReportOptions(settings.Verbose, settings.Durations, settings.Matrix), settings.Unbuffered),
     };
 

@@ -26,4 +26,8 @@ public sealed record RunSettings
     public string? Bind { get; init; }
     public string? PublicHostname { get; init; }
     public int Concurrency { get; init; } = 1024;
+    public string? HistoryPath { get; init; }
+    public History.Retention HistoryKeep { get; init; } = new(null, TimeSpan.FromDays(30));
+    public bool WarnOnChange { get; init; }
+    public string? TextfileDirectory { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ConnCheck.Coordinator.History;
 using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Reporting;
@@ -25,6 +26,8 @@ public static class HtmlMatrix
         td.warn { background: #ffe49a; color: #6b4e00; }
         td.unknown { background: #ddd6f3; color: #3d2a80; }
         td.none { color: #9a9a9a; font-weight: 400; }
+        td.changed { outline: 3px solid #d4351c; outline-offset: -3px; }
+        td .since { display: block; font-weight: 400; font-size: .75em; }
         dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; font-size: .9em; }
         dt { font-family: ui-monospace, monospace; font-weight: 700; }
         footer { color: #666; font-size: .8em; margin-top: 2em; }
@@ -62,7 +65,8 @@ public static class HtmlMatrix
                 html.Append(CultureInfo.InvariantCulture, $"<tr><th class=\"row\" scope=\"row\">{Encode(row.Label)}</th>");
                 foreach (var cell in row.Cells)
                 {
-                    html.Append(CultureInfo.InvariantCulture, $"<td class=\"cell {cell.State.ToString().ToLowerInvariant()}\"{Title(cell)}>{Encode(cell.Word)}</td>");
+                    var changed = report.Changes is { } changes && cell.Results.Any(r => changes.For(r) is not null) ? " changed" : "";
+                    html.Append(CultureInfo.InvariantCulture, $"<td class=\"cell {cell.State.ToString().ToLowerInvariant()}{changed}\"{Title(cell, report.Changes)}>{Encode(cell.Word)}{LastChange(cell, report.Changes)}</td>");
                 }
 
                 html.AppendLine("</tr>");
@@ -84,15 +88,24 @@ public static class HtmlMatrix
     }
 
     // The checks behind a cell, one per line, as the report words them.
-    private static string Title(MatrixCell cell)
+    private static string Title(MatrixCell cell, RunChanges? changes)
     {
         if (cell.Results.Count == 0)
         {
             return "";
         }
 
-        var lines = cell.Results.Select(r => r.Name + " " + NagiosReporter.Word(r.Status) + (string.IsNullOrEmpty(r.Reason) ? "" : " - " + r.Reason));
+        var lines = cell.Results.Select(r => r.Name + " " + NagiosReporter.Word(r.Status)
+            + (changes?.For(r) is { } change ? $" [CHANGED: {change.Text}]" : "")
+            + (string.IsNullOrEmpty(r.Reason) ? "" : " - " + r.Reason));
         return $" title=\"{Encode(string.Join("\n", lines))}\"";
+    }
+
+    // With --history: when the newest of the cell's paths took its current status.
+    private static string LastChange(MatrixCell cell, RunChanges? changes)
+    {
+        var since = cell.Results.Select(r => changes?.Since.GetValueOrDefault(PathKey.Of(r))).Where(s => s is not null).Max();
+        return since is { } at ? string.Create(CultureInfo.InvariantCulture, $"<span class=\"since\">since {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC</span>") : "";
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ConnCheck.Checks.Engine;
+using ConnCheck.Coordinator.History;
 using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Reporting;
@@ -23,7 +24,12 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
 
         foreach (var result in report.Ordered.Where(r => r.Status != CheckStatus.Skipped || options.Verbose))
         {
-            WriteResult(result, output);
+            WriteResult(result, output, report.Changes?.For(result));
+        }
+
+        foreach (var gone in report.Changes?.Gone ?? [])
+        {
+            output.WriteLine(Failures.OneLine($"{gone.Path.Label} GONE [CHANGED: {gone.Text}]", 2000));
         }
 
         if (options.Matrix)
@@ -45,7 +51,7 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
     {
         if (result.Status != CheckStatus.Skipped || options.Verbose)
         {
-            WriteResult(result, output);
+            WriteResult(result, output, null);
             output.Flush();
         }
     }
@@ -62,6 +68,7 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
         {
             RunStatus.Critical => $"{failed} of {ran.Count} checks failed",
             RunStatus.Unknown => $"{unknown} of {ran.Count} checks could not run",
+            RunStatus.Warning when warning == 0 && report.Changes is { } changes => $"{Plural(changes.Count, "path")} changed",
             RunStatus.Warning => $"{warning} of {ran.Count} checks crossed a threshold",
             _ => ran.Count == 1 ? "1 check passed" : $"{ran.Count} checks passed",
         };
@@ -81,6 +88,11 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
         }
 
         var notes = new List<string>();
+        if (report.Changes is { Count: > 0 } changed && !(report.Status == RunStatus.Warning && warning == 0))
+        {
+            notes.Add($"{changed.Count} changed");
+        }
+
         if (report.Status == RunStatus.Critical && unknown > 0)
         {
             notes.Add($"{unknown} unknown");
@@ -104,13 +116,23 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
         var perfdata = string.Create(
             CultureInfo.InvariantCulture,
             $"checks={ran.Count};;;0 failed={failed};;;0 unknown={unknown};;;0 warning={warning};;;0 time={report.Elapsed.TotalSeconds:0.000}s;;;0");
+        if (report.Changes is { } run)
+        {
+            perfdata += string.Create(CultureInfo.InvariantCulture, $" changed={run.Count};;;0");
+        }
+
         return $"CONN-CHECK {Word(report.Status)}: {summary} | {perfdata}";
     }
 
-    private void WriteResult(CheckResult result, TextWriter output)
+    private void WriteResult(CheckResult result, TextWriter output, PathChange? change)
     {
         var line = new StringBuilder();
         line.Append(result.Label).Append(' ').Append(Word(result.Status));
+        if (change is not null)
+        {
+            line.Append(" [CHANGED: ").Append(change.Text).Append(']');
+        }
+
         if (options.Durations && result.Status != CheckStatus.Skipped)
         {
             line.Append(CultureInfo.InvariantCulture, $" ({result.DurationMs:0.0} ms)");
@@ -131,6 +153,8 @@ public sealed class NagiosReporter(ReportOptions options, bool unbuffered = fals
             }
         }
     }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     public static string Word(CheckStatus status) => status switch
     {

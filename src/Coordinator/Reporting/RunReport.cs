@@ -1,3 +1,4 @@
+using ConnCheck.Coordinator.History;
 using ConnCheck.Coordinator.Running;
 using ConnCheck.Protocol;
 
@@ -36,12 +37,18 @@ public sealed record RunReport(
 
     public int Count(CheckStatus status) => Results.Count(r => r.Status == status);
 
-    /// <summary>CRITICAL beats UNKNOWN beats WARNING beats OK, as DESIGN.md §5 orders them.</summary>
+    /// <summary>What --history found changed since the previous run of the same config; null without --history.</summary>
+    public RunChanges? Changes { get; init; }
+
+    /// <summary>CRITICAL beats UNKNOWN beats WARNING beats OK, as DESIGN.md §5 orders them; --warn-on-change makes changes at least WARNING.</summary>
     public RunStatus Status =>
         Count(CheckStatus.Failed) > 0 ? RunStatus.Critical
         : Count(CheckStatus.Unknown) > 0 ? RunStatus.Unknown
-        : Count(CheckStatus.Warning) > 0 ? RunStatus.Warning
+        : Count(CheckStatus.Warning) > 0 || ChangesWarn ? RunStatus.Warning
         : RunStatus.Ok;
+
+    /// <summary>True when the run is WARNING only because paths changed under --warn-on-change.</summary>
+    public bool ChangesWarn => Changes is { WarnOnChange: true, Count: > 0 };
 
     public int ExitCode => (int)Status;
 

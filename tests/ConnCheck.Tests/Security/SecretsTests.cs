@@ -33,10 +33,14 @@ public sealed class SecretsTests
         ("urluser", ["Ur1-Pa55-q7"], "type: http, url: \"http://user:Ur1-Pa55-q7@127.0.0.1:ECHO/u\""),
     ];
 
-    /// <summary>Every way a run can show something: report formats, the matrix, the HTML page (its file), streaming, dry run.</summary>
+    /// <summary>
+    /// Every way a run can show something: report formats, the matrix, the HTML page (its file), streaming, dry run,
+    /// OpenMetrics and its textfile, the history file (two runs, so transitions are stored too) and `conn-check history`.
+    /// </summary>
     private static readonly string[][] Outputs =
     [
         ["-v", "-t", "-d"], ["-U", "-v"], ["--dry-run"], ["--format", "json", "-v"], ["--format", "junit"], ["--matrix", "-v"], ["--html", "HTML"],
+        ["--format", "openmetrics"], ["--textfile", "DIR"], ["--history", "HISTORY"], ["--history", "HISTORY", "--html", "HTML"],
     ];
 
     [Fact]
@@ -61,12 +65,32 @@ public sealed class SecretsTests
             foreach (var (where, config, extra) in new[] { ("local", local, new[] { "--tls-certs-path", TestServers.Get("TLS_CA_DIR") }), ("agent", remote, new[] { "--agent", $"vault={agent.Address}" }) })
             {
                 var html = Path.Combine(config.Directory, $"matrix-{where}.html");
-                var run = await ProcessRunner.ConnCheckAsync([config.Path, .. extra, .. output.Select(o => o == "HTML" ? html : o)]);
+                var history = Path.Combine(config.Directory, $"history-{where}.db");
+                var run = await ProcessRunner.ConnCheckAsync([config.Path, .. extra, .. output.Select(o => o switch { "HTML" => html, "HISTORY" => history, "DIR" => config.Directory, _ => o })]);
                 var what = $"{where} {string.Join(' ', output)}";
                 outputs.Add((what, run.ToString()));
-                if (output[0] == "--html")
+                if (output.Contains("--html"))
                 {
                     outputs.Add(($"{what} (the page)", File.ReadAllText(html)));
+                }
+
+                if (output[0] == "--textfile")
+                {
+                    outputs.Add(($"{what} (the textfile)", File.ReadAllText(Path.Combine(config.Directory, "conn-check.prom"))));
+                }
+
+                if (output[0] == "--history")
+                {
+                    Assert.DoesNotContain("--history", run.Stderr, StringComparison.Ordinal);
+                    foreach (var file in Directory.GetFiles(config.Directory, $"history-{where}.db*"))
+                    {
+                        outputs.Add(($"{what} (the file {Path.GetFileName(file)})", Encoding.Latin1.GetString(File.ReadAllBytes(file))));
+                    }
+
+                    foreach (var show in new[] { new[] { "--format", "json" }, ["--path", "*"] })
+                    {
+                        outputs.Add(($"conn-check history {string.Join(' ', show)} after {what}", (await ProcessRunner.ConnCheckAsync(["history", "--history", history, .. show])).ToString()));
+                    }
                 }
 
                 if (output[0] != "--dry-run")
