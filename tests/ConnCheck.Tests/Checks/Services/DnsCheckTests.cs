@@ -51,7 +51,7 @@ public sealed class DnsCheckTests
 
         var run = await ProcessRunner.ConnCheckAsync(config.Path);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.True(run.ExitCode == 2, run.ToString());
         Assert.StartsWith("CONN-CHECK CRITICAL: 8 of 8 checks failed |", run.StatusLine);
         var server = $"(server 127.0.0.1:{Port})";
         Assert.StartsWith("wrong FAILED - wrong answer for db.internal A: got 10.1.0.", run.Line("wrong"));
@@ -82,7 +82,7 @@ public sealed class DnsCheckTests
 
         var run = await ProcessRunner.ConnCheckAsync(config.Path);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.True(run.ExitCode == 2, run.ToString());
         Assert.StartsWith("at-smtp FAILED - not a DNS server: unexpected reply '", run.Line("at-smtp"));
         Assert.Contains("220 ", run.Line("at-smtp"), StringComparison.Ordinal);
         Assert.StartsWith("at-ssh FAILED - not a DNS server: unexpected reply 'SSH-2.0-OpenSSH", run.Line("at-ssh"));
@@ -103,7 +103,7 @@ public sealed class DnsCheckTests
 
         var run = await ProcessRunner.ConnCheckAsync(config.Path);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Equal("closed-must-fail OK - unreachable as required: connection refused", run.Line("closed-must-fail"));
         Assert.Equal("open-must-fail FAILED - reachable: got a reply, but this path must be closed", run.Line("open-must-fail"));
         Assert.Equal("open-tcp-must-fail FAILED - reachable: connection succeeded, but this path must be closed", run.Line("open-tcp-must-fail"));
