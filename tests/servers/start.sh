@@ -177,6 +177,10 @@ put SMTP_USER app
 put SMTP_PASSWORD "$smtp_pass"
 put SMTP_MAILDIR "$dir/maildir"
 
+# --- dns, ssh (servers/protocols.sh) ---
+# shellcheck source=tests/servers/protocols.sh
+source "$here/protocols.sh"
+
 # --- readiness, slowest last ---
 wait_until 30 "redis" "$redis/auth.log" port_open "$redis_port"
 wait_until 30 "redis (no password)" "$redis/nopass.log" port_open "$redis_nopass_port"

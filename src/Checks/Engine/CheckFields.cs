@@ -46,5 +46,25 @@ public sealed class CheckFields(IReadOnlyDictionary<string, JsonElement> values)
         return pair.Count == 2 ? (pair[0], pair[1]) : null;
     }
 
+    /// <summary>
+    /// These fields as an agent in <paramref name="zone"/> uses them: the <c>zones:</c> override for
+    /// that zone, where there is one, replaces the fields it sets.
+    /// </summary>
+    public CheckFields ForZone(string zone)
+    {
+        if (!Values.TryGetValue("zones", out var zones) || zones.ValueKind != JsonValueKind.Object || !zones.TryGetProperty(zone, out var own))
+        {
+            return this;
+        }
+
+        var merged = Values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        foreach (var field in own.EnumerateObject())
+        {
+            merged[field.Name] = field.Value;
+        }
+
+        return new CheckFields(merged);
+    }
+
     public override string ToString() => $"CheckFields({string.Join(", ", Values.Keys)})";
 }

@@ -34,6 +34,9 @@ public sealed class CheckRegistry
         new MemcacheCheck(),
         new AmqpCheck(),
         new SmtpCheck(),
+        new DnsCheck(),
+        new SshCheck(),
+        new GrpcCheck(),
     ]);
 
     public IReadOnlyList<ICheckType> Types => types;

@@ -96,7 +96,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         var type = registry.Get(spec.Type);
         var fields = new CheckFields(spec.Fields);
         var timeout = spec.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.DefaultTimeout;
-        var context = new CheckContext(timeout, options.Tls) { Allowlist = options.Allowlist };
+        var context = new CheckContext(timeout, options.Tls) { Allowlist = options.Allowlist, Zone = vantage.Zone };
         var started = Stopwatch.GetTimestamp();
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -107,7 +107,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             ? Task.FromResult(new CheckOutcome([new SubCheckResult(type.Name, false, 0, refusal)]))
             : spec.Reachable
             ? type.RunAsync(fields, context, timeoutSource.Token)
-            : Reachability.ProbeAsync(spec.Destination, fields, timeoutSource.Token);
+            : Reachability.ProbeAsync(spec.Destination, type.UdpProbe(fields), timeoutSource.Token);
 
         CheckOutcome outcome;
         var finished = work.IsCompleted ? work : await Task.WhenAny(work, AbandonAfterGraceAsync(timeoutSource.Token, cancellationToken)).ConfigureAwait(false);

@@ -20,6 +20,12 @@ public enum FieldKind
 
     /// <summary>A [username, password] pair, as the original's http auth and digest_auth.</summary>
     Credentials,
+
+    /// <summary>
+    /// zone name → some of the type's own fields (<see cref="ICheckType.ZoneOverridable"/>), which an
+    /// agent in that zone uses instead of the check's own (<see cref="CheckFields.ForZone"/>).
+    /// </summary>
+    ZoneOverrides,
 }
 
 /// <summary>A field a check type accepts. Secret fields are redacted from every message.</summary>

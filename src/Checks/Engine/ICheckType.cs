@@ -17,6 +17,12 @@ public interface ICheckType
     /// <summary>The type's own fields; the fields every check has are in <see cref="CommonFields"/>.</summary>
     IReadOnlyList<FieldSpec> Fields { get; }
 
+    /// <summary>The fields a <see cref="FieldKind.ZoneOverrides"/> field may set per zone.</summary>
+    IReadOnlyList<string> ZoneOverridable => [];
+
+    /// <summary>What a reachable: false probe sends to a UDP destination to draw a reply (udp: its <c>send</c>).</summary>
+    byte[] UdpProbe(CheckFields fields) => System.Text.Encoding.UTF8.GetBytes(fields.OptionalString("send") ?? "");
+
     /// <summary>Whether the check talks TLS with these fields, so certificate thresholds apply.</summary>
     bool UsesTls(CheckFields fields) => false;
 

@@ -11,12 +11,12 @@ namespace ConnCheck.Checks.Engine;
 /// </summary>
 public static class Reachability
 {
-    public static async Task<CheckOutcome> ProbeAsync(Destination destination, CheckFields fields, CancellationToken cancellationToken)
+    public static async Task<CheckOutcome> ProbeAsync(Destination destination, byte[] udpProbe, CancellationToken cancellationToken)
     {
         var name = $"{destination.Protocol}:{destination}";
         var probe = destination.Protocol switch
         {
-            "udp" => await ProbeUdpAsync(destination, fields.OptionalString("send") ?? "", cancellationToken).ConfigureAwait(false),
+            "udp" => await ProbeUdpAsync(destination, udpProbe, cancellationToken).ConfigureAwait(false),
             "unix" => await ProbeUnixAsync(destination.Host, cancellationToken).ConfigureAwait(false),
             _ => await ProbeTcpAsync(destination, cancellationToken).ConfigureAwait(false),
         };
@@ -70,9 +70,8 @@ public static class Reachability
         }
     }
 
-    private static async Task<Probe> ProbeUdpAsync(Destination destination, string send, CancellationToken cancellationToken)
+    private static async Task<Probe> ProbeUdpAsync(Destination destination, byte[] payload, CancellationToken cancellationToken)
     {
-        var payload = Encoding.UTF8.GetBytes(send);
         try
         {
             var addresses = await Net.ResolveAsync(destination.Host, cancellationToken).ConfigureAwait(false);

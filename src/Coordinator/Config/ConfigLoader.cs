@@ -54,7 +54,7 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
     [System.Text.RegularExpressions.GeneratedRegex(@"^([+-]?[0-9]+)\.0*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex IntegralFloat();
 
-    private sealed class Reader(CheckRegistry registry, EnvInterpolation environment, string file)
+    private sealed partial class Reader(CheckRegistry registry, EnvInterpolation environment, string file)
     {
         private readonly List<ConfigError> errors = [];
         private readonly List<ConfigError> warnings = [];
@@ -333,7 +333,7 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
                 }
 
                 nodes[name] = value;
-                if (Convert(value, field) is { } element)
+                if (Convert(value, field, type) is { } element)
                 {
                     values[name] = inverted ? JsonValues.Of(!element.GetBoolean()) : element;
                 }
@@ -377,6 +377,8 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
                     Error(at, $"zone '{zone}' is not declared under zones:{Suggest(zone, zones.Keys)} (declared: {string.Join(", ", zones.Keys)})");
                 }
             }
+
+            CheckZoneOverrides(nodes.GetValueOrDefault("zones"), from);
 
             var on = RunOn.All;
             if (common.OptionalString("on") is { } onText && !Enum.TryParse(onText, ignoreCase: true, out on))
@@ -437,7 +439,7 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
             return accepted;
         }
 
-        private JsonElement? Convert(YamlNode node, FieldSpec field)
+        private JsonElement? Convert(YamlNode node, FieldSpec field, ICheckType type)
         {
             if (node is YamlScalar { IsNull: true })
             {
@@ -470,6 +472,8 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
                     return ToStringMap(node, field.Name) is { } form ? JsonValues.Of(form) : null;
                 case FieldKind.TextOrForm:
                     return ToText(node, field.Name) is { } body ? JsonValues.Of(body) : null;
+                case FieldKind.ZoneOverrides:
+                    return ToZoneOverrides(node, field, type);
                 case FieldKind.Credentials:
                     var pair = ToStringList(node, field.Name);
                     if (pair is not null && pair.Count != 2)

@@ -24,6 +24,8 @@ public sealed class SecretsTests
         ("mongo", ["Mg-Wr0ng-4q6z"], $"type: mongodb, host: 127.0.0.1, port: {TestServers.Port("MONGODB")}, username: app, password: Mg-Wr0ng-4q6z, database: app"),
         ("smtp", ["Sm-Wr0ng-8h2n"], $"type: smtp, host: 127.0.0.1, port: {TestServers.Port("SMTP")}, username: app, password: Sm-Wr0ng-8h2n"),
         ("mysql", ["My-Wr0ng-3j5p"], $"type: mysql, host: 127.0.0.1, port: {TestServers.Port("MYSQL")}, username: app, password: My-Wr0ng-3j5p, database: app"),
+        ("ssh", ["Ss-Wr0ng-6k2d"], $"type: ssh, host: 127.0.0.1, port: {TestServers.Port("SSH")}, username: {TestServers.Get("SSH_USER")}, password: Ss-Wr0ng-6k2d"),
+        ("sshkey", ["Ss-Phr4se-3v8b"], $"type: ssh, host: 127.0.0.1, port: {TestServers.Port("SSH")}, username: nobody-here, private_key_file: '{TestServers.Get("SSH_CLIENT_KEY")}', private_key_passphrase: Ss-Phr4se-3v8b"),
         ("basic", ["Ht-Basic-6w1r", Base64("checker:Ht-Basic-6w1r")], "type: http, url: \"http://127.0.0.1:ECHO/basic\", auth: [checker, Ht-Basic-6w1r]"),
         ("digest", ["Ht-Digest-5t9y", Base64("checker:Ht-Digest-5t9y")], "type: http, url: \"http://127.0.0.1:ECHO/digest\", digest_auth: [checker, Ht-Digest-5t9y]"),
         ("bearer", ["Bearer-T0ken-1a2b3c"], "type: http, url: \"http://127.0.0.1:ECHO/h\", headers: { Authorization: \"Bearer Bearer-T0ken-1a2b3c\" }"),

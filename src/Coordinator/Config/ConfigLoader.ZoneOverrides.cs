@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Text.Json;
+using ConnCheck.Checks.Engine;
+
+namespace ConnCheck.Coordinator.Config;
+
+public sealed partial class ConfigLoader
+{
+    /// <summary>A check's <c>zones:</c> field: per zone, some of the type's own fields with other values.</summary>
+    private sealed partial class Reader
+    {
+        private JsonElement? ToZoneOverrides(YamlNode node, FieldSpec field, ICheckType type)
+        {
+            if (node is not YamlMapping zones)
+            {
+                Error(node, $"'{field.Name}' must be a mapping of zone names to fields, got {node.Kind}");
+                return null;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>(256);
+            var failed = false;
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                foreach (var (zone, overrides) in zones.Entries)
+                {
+                    if (!IsZoneName(zone.Value))
+                    {
+                        Error(zone, $"bad zone name {Shown(zone, zone.Value)} under '{field.Name}': use letters, digits, '-', '_' and '.'");
+                        failed = true;
+                        continue;
+                    }
+
+                    if (overrides is not YamlMapping fields)
+                    {
+                        Error(overrides, $"'{field.Name}.{zone.Value}' must be a mapping of fields ({string.Join(", ", type.ZoneOverridable)}), got {overrides.Kind}");
+                        failed = true;
+                        continue;
+                    }
+
+                    writer.WritePropertyName(zone.Value);
+                    writer.WriteStartObject();
+                    foreach (var (key, value) in fields.Entries)
+                    {
+                        var spec = type.ZoneOverridable.Contains(key.Value) ? type.Fields.Single(f => f.Name == key.Value) : null;
+                        if (spec is null)
+                        {
+                            Error(key, $"'{YamlTree.Shorten(key.Value)}' cannot be set per zone in a {type.Name} check{Suggest(key.Value, type.ZoneOverridable)}; these can: {string.Join(", ", type.ZoneOverridable)}");
+                            failed = true;
+                        }
+                        else if (Convert(value, spec, type) is { } element)
+                        {
+                            writer.WritePropertyName(key.Value);
+                            element.WriteTo(writer);
+                        }
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            if (failed)
+            {
+                return null;
+            }
+
+            var reader = new Utf8JsonReader(buffer.WrittenSpan);
+            return JsonElement.ParseValue(ref reader);
+        }
+
+        /// <summary>An override for a zone the check does not run from would never apply: a mistake.</summary>
+        private void CheckZoneOverrides(YamlNode? node, IReadOnlyList<string> from)
+        {
+            if (node is not YamlMapping zones)
+            {
+                return;
+            }
+
+            foreach (var zone in zones.Entries.Select(e => e.Key).Where(z => !from.Contains(z.Value)))
+            {
+                Error(zone, $"zone '{YamlTree.Shorten(zone.Value)}' under 'zones' is not one this check runs from{Suggest(zone.Value, from)} (from: {string.Join(", ", from)})");
+            }
+        }
+    }
+}
