@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using ConnCheck.Agent;
+using ConnCheck.Protocol;
 using ConnCheck.Protocol.Hosting;
 
 var zone = new Option<string>("--zone") { Description = "Network zone this host is in (required)", Required = true };
@@ -58,6 +59,13 @@ root.SetAction(async (parse, _) =>
         return 3;
     }
 });
+
+// --version needs no --zone, and says the protocol this agent speaks.
+if (args.Contains("--version"))
+{
+    Console.WriteLine(ProductVersion.Line("conn-check-agent"));
+    return 0;
+}
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
