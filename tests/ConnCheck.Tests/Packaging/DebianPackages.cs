@@ -30,8 +30,8 @@ public sealed class DebianPackages : IAsyncLifetime
         var props = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "Directory.Build.props"));
         Upstream = System.Text.RegularExpressions.Regex.Match(props, "<Version>(.*)</Version>").Groups[1].Value;
         var started = DateTime.UtcNow;
-        await RunAsync("bash", [Path.Combine(Repo.Root, "packaging", "build-debs.sh")], TimeSpan.FromMinutes(10));
-        await RunAsync("bash", [Path.Combine(Repo.Root, "packaging", "build-debs.sh"), "--revision", "2", "--reuse-publish"], TimeSpan.FromMinutes(3));
+        await RunAsync("bash", [Path.Combine(Repo.Root, "packaging", "build-debs.sh"), "--fast"], TimeSpan.FromMinutes(10));
+        await RunAsync("bash", [Path.Combine(Repo.Root, "packaging", "build-debs.sh"), "--revision", "2", "--reuse-publish", "--fast"], TimeSpan.FromMinutes(3));
         BuildTime = DateTime.UtcNow - started;
         await PurgeAsync();
         await InstallAsync(1);
@@ -68,22 +68,33 @@ public sealed class DebianPackages : IAsyncLifetime
     }
 
     /// <summary>
-    /// Runs a shell command the way a host without .NET would: the SDK's directory is hidden by a
-    /// tmpfs in a private mount namespace, and PATH holds only a directory of links to the two
-    /// installed commands (and the shell's basics).
+    /// Runs a shell script the way a host without .NET would: the SDK's directory is hidden by a
+    /// tmpfs in a private mount namespace, and PATH holds only links to the two installed commands.
     /// </summary>
-    public static Task<ProcessResult> WithoutSdkAsync(string script, TimeSpan limit)
+    public static Task<ProcessResult> WithoutSdkAsync(string script, TimeSpan limit) =>
+        ProcessRunner.RunCommandAsync("unshare", WithoutSdk(script), null, limit);
+
+    /// <summary>unshare's arguments for <see cref="WithoutSdkAsync"/>; the script may end in exec (the pid stays the program's).</summary>
+    public static string[] WithoutSdk(string script)
     {
-        var sdk = Path.GetDirectoryName(Path.GetFullPath(new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(true)?.FullName ?? "/usr/share/dotnet/dotnet"))!;
+        var sdk = Path.GetDirectoryName(new FileInfo("/usr/bin/dotnet").ResolveLinkTarget(true)?.FullName ?? "/usr/share/dotnet/dotnet")!;
         var wrapped = $"""
             set -e
             mount -t tmpfs none {sdk}
             bin=$(mktemp -d)
-            ln -s /usr/bin/conn-check /usr/bin/conn-check-agent /usr/bin/sleep /usr/bin/cat /usr/bin/kill "$bin/"
+            ln -s /usr/bin/conn-check /usr/bin/conn-check-agent "$bin/"
             export PATH="$bin"
             unset DOTNET_ROOT
             {script}
             """;
-        return ProcessRunner.RunCommandAsync("unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", wrapped], null, limit);
+        return ["--mount", "--propagation", "private", "/bin/sh", "-c", wrapped];
+    }
+
+    /// <summary>The installed agent, started from PATH without the SDK, listening on a loopback port.</summary>
+    public static async Task<RunningProcess> StartAgentAsync(string zone, string name, int port)
+    {
+        var agent = RunningProcess.StartCommand("unshare", WithoutSdk($"exec conn-check-agent --zone {zone} --name {name} --bind 127.0.0.1:{port}"));
+        await agent.WaitForLineAsync(l => l.Contains($"agent {name} (zone {zone}) listening", StringComparison.Ordinal), TimeSpan.FromSeconds(30), $"installed agent {name} listening");
+        return agent;
     }
 }
