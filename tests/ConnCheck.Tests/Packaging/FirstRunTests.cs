@@ -30,16 +30,26 @@ public sealed partial class FirstRunTests
 
         // The matrix: web-1 and web-2 differ on the database column, batch-1 alone sees payments fail.
         Assert.Contains("Zone matrix (3 vantage points x 5 destinations)", report);
-        Assert.Matches(MatrixRow("batch/batch-1", "OK", "FAIL", "BLOCKED", "-", "OK"), string.Join('\n', report));
-        Assert.Matches(MatrixRow("web/web-1", "OK", "-", "BLOCKED", "OK", "-"), string.Join('\n', report));
-        Assert.Matches(MatrixRow("web/web-2", "OK", "-", "BLOCKED", "FAIL", "-"), string.Join('\n', report));
+        var ports = TargetPorts().Match(run.AllLines.Single(l => l.StartsWith("demo: targets ", StringComparison.Ordinal)));
+        Assert.True(ports.Success, run.ToString());
+        var matrix = Matrix(report);
+        var columns = new[] { ("api", ""), ("closed", ""), ("down", ""), ("db", ""), ("udp", "/udp") };
+        string Row(string vantage) =>
+            $"{vantage} " + string.Join(' ', columns.Select(c => $"{c.Item1}={matrix[vantage].GetValueOrDefault($"127.0.0.1:{ports.Groups[c.Item1].Value}{c.Item2}")}"));
+        Assert.Equal(
+            [
+                "batch/batch-1 api=OK closed=BLOCKED down=FAIL db=- udp=OK",
+                "web/web-1 api=OK closed=BLOCKED down=- db=OK udp=-",
+                "web/web-2 api=OK closed=BLOCKED down=- db=FAIL udp=-",
+            ],
+            new[] { "batch/batch-1", "web/web-1", "web/web-2" }.Select(Row));
 
         // Everything it started is gone: nothing listens on the agents' ports any more.
         var agentsLine = run.AllLines.Single(l => l.StartsWith("demo: agents ", StringComparison.Ordinal));
         foreach (Match address in AgentAddress().Matches(agentsLine))
         {
-            var left = await ProcessRunner.RunCommandAsync("pgrep", ["-f", $"--bind {address.Value}"], null, TimeSpan.FromSeconds(10));
-            Assert.True(left.ExitCode == 1, $"still running after the demo: {left.Stdout}");
+            var left = await ProcessRunner.RunCommandAsync("pgrep", ["-f", $"conn-check-agent.dll .*bind {address.Value}"], null, TimeSpan.FromSeconds(10));
+            Assert.True(left.ExitCode == 1, $"still running after the demo: {left}");
         }
 
         Assert.Matches(@"demo: exit code 2 \(the report's\), \d+\.\d s", run.Stderr);
@@ -53,8 +63,17 @@ public sealed partial class FirstRunTests
         return block.Split('\n').First(l => l.StartsWith("$ ", StringComparison.Ordinal))[2..];
     }
 
-    private static Regex MatrixRow(string vantage, params string[] cells) =>
-        new($"(?m)^{Regex.Escape(vantage)} +{string.Join(" +", cells.Select(Regex.Escape))} *$");
+    /// <summary>The --matrix table: vantage point → destination (from the legend) → cell.</summary>
+    private static Dictionary<string, Dictionary<string, string>> Matrix(string[] report)
+    {
+        var table = report.SkipWhile(l => !l.StartsWith("zone/agent", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("Destinations:", StringComparison.Ordinal)).ToArray();
+        var legend = report.SkipWhile(l => !l.StartsWith("Destinations:", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.StartsWith('[')).Select(l => l.Split(' ', 2)[1]).ToArray();
+        return table.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToDictionary(cells => cells[0], cells => legend.Select((destination, i) => (destination, cell: cells[i + 1])).ToDictionary(x => x.destination, x => x.cell));
+    }
+
+    [GeneratedRegex(@"database tcp:(?<db>\d+), api http:(?<api>\d+), statsd udp:(?<udp>\d+); nothing listens on (?<closed>\d+) .* nor on (?<down>\d+) ")]
+    private static partial Regex TargetPorts();
 
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]
     private static partial Regex AgentAddress();
