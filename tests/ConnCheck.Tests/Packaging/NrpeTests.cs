@@ -7,7 +7,7 @@ namespace ConnCheck.Tests.Packaging;
 /// <summary>
 /// Debian's real nagios-nrpe-server (its own config, pid file and port under a temp dir, never the
 /// system one) runs the installed /usr/bin/conn-check as the nagios user against an installed agent,
-/// with the secrets-style env file the README prescribes; check_nrpe gets the status line and exit code.
+/// with the command the package ships and the env file the README prescribes; check_nrpe gets the status line and exit code.
 /// </summary>
 [Collection(DebianPackagesCollection.Name)]
 public sealed class NrpeTests : IAsyncLifetime
@@ -41,8 +41,12 @@ public sealed class NrpeTests : IAsyncLifetime
         await DebianPackages.RunAsync("chown", ["root:nagios", env], TimeSpan.FromSeconds(10));
         await DebianPackages.RunAsync("chmod", ["0640", env], TimeSpan.FromSeconds(10));
 
-        string Command(string name, string list) =>
-            $"command[{name}]=/bin/sh -c 'set -a; . {env}; exec /usr/bin/conn-check --max-timeout 20 {Path.Combine(dir, list)}'";
+        // The command is the one the package ships (commented out), with this test's files.
+        var shipped = (await File.ReadAllLinesAsync("/etc/nagios/nrpe.d/conn-check.cfg")).Single(l => l.StartsWith("#command[conn_check]=", StringComparison.Ordinal))[1..];
+        string Command(string name, string list) => shipped
+            .Replace("command[conn_check]", $"command[{name}]", StringComparison.Ordinal)
+            .Replace("/etc/conn-check/nrpe.env", env, StringComparison.Ordinal)
+            .Replace("/etc/conn-check/checks.yaml", Path.Combine(dir, list), StringComparison.Ordinal);
         var config = Path.Combine(dir, "nrpe.cfg");
         await File.WriteAllTextAsync(config, $"""
             pid_file={dir}/nrpe.pid
@@ -52,7 +56,7 @@ public sealed class NrpeTests : IAsyncLifetime
             nrpe_group=nagios
             allowed_hosts=127.0.0.1
             dont_blame_nrpe=0
-            command_timeout=30
+            command_timeout=60
             connection_timeout=60
             {Command("conn_check", "checks.yaml")}
             {Command("conn_check_down", "down.yaml")}
