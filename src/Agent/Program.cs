@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using ConnCheck.Agent;
+using ConnCheck.Protocol;
 using ConnCheck.Protocol.Hosting;
 
 var zone = new Option<string>("--zone") { Description = "Network zone this host is in (required)", Required = true };
 var name = new Option<string?>("--name") { Description = "Agent name in reports (default: host name)" };
 var bind = new Option<string>("--bind") { Description = "HOST:PORT to listen on", DefaultValueFactory = _ => "0.0.0.0:4550" };
 var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name or address other nodes use to reach this agent" };
-var seeds = new Option<string[]>("--seed") { Description = "HOST:PORT of a seed agent (repeatable); none = standalone" };
+var seeds = new Option<string[]>("--seed") { Description = "HOST:PORT of a seed agent (repeatable; also CONN_CHECK_SEEDS, comma separated); none = standalone" };
 var allow = new Option<string[]>("--allow") { Description = "CIDR:PORTS this agent may connect to (repeatable, e.g. 10.0.0.0/24:5432, 10.0.0.7:80,443, 10.1.0.0/16:8000-8100 or :*); default: anywhere" };
 var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file layered over hocon/agent.hocon (TLS, tuning)" };
 
@@ -39,7 +40,8 @@ root.SetAction(async (parse, _) =>
         BindPort = bindPort,
         // --public-hostname [::1] or ::1: Akka wants the bare address.
         PublicHostname = parse.GetValue(publicHostname) is { } advertised ? ConnCheck.Protocol.HostPort.Bare(advertised) : null,
-        Seeds = parse.GetValue(seeds) ?? [],
+        // CONN_CHECK_SEEDS (comma separated) is how /etc/default/conn-check-agent gives them.
+        Seeds = [.. parse.GetValue(seeds) ?? [], .. (Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
         HoconFile = parse.GetValue(hocon),
         Allow = parse.GetValue(allow) ?? [],
     };
@@ -58,6 +60,13 @@ root.SetAction(async (parse, _) =>
         return 3;
     }
 });
+
+// --version needs no --zone, and says the protocol this agent speaks.
+if (args.Contains("--version"))
+{
+    Console.WriteLine(ProductVersion.Line("conn-check-agent"));
+    return 0;
+}
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

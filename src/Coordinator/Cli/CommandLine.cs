@@ -142,7 +142,7 @@ public static class CommandLine
         // The original printed its version wherever --version stood: conn-check cfg.yaml --version.
         if (args.TakeWhile(a => a != "--").Contains("--version") && args.FirstOrDefault() is not ("config" or "export-fw" or "convert-fw" or "agents" or "history"))
         {
-            await output.WriteLineAsync(Version).ConfigureAwait(false);
+            await output.WriteLineAsync(ConnCheck.Protocol.ProductVersion.Line("conn-check")).ConfigureAwait(false);
             return 0;
         }
 
@@ -164,10 +164,6 @@ public static class CommandLine
         var exit = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
         return exit;
     }
-
-    private static string Version { get; } =
-        typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0";
 
     private const string SecondsRule = "a positive number of seconds, at most 86400";
 

@@ -107,7 +107,7 @@ public sealed class OptionTests
         var help = await ProcessRunner.ConnCheckAsync("--help");
 
         Assert.True(version.ExitCode == 0, version.ToString());
-        Assert.Matches(@"^\d+\.\d+\.\d+", version.StatusLine);
+        Assert.Matches(@"^conn-check \d+\.\d+\.\d+ \(protocol \d+\)$", version.StatusLine);
         Assert.True(help.ExitCode == 0, help.ToString());
         foreach (var option in new[] { "--validate", "--dry-run", "--include-tags", "--exclude-tags", "--connect-timeout", "--max-timeout", "--unbuffered-output", "--verbose", "--duration", "--local" })
         {

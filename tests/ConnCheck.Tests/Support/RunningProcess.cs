@@ -52,11 +52,15 @@ public sealed class RunningProcess : IAsyncDisposable
     }
 
     /// <param name="netns">A network namespace to run the process in (via <c>ip netns exec</c>, which execs in place).</param>
-    public static RunningProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? netns = null)
+    public static RunningProcess Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? netns = null) =>
+        netns is null
+            ? StartCommand("dotnet", [dll, .. args], environment)
+            : StartCommand("ip", ["netns", "exec", netns, "dotnet", dll, .. args], environment);
+
+    /// <summary>Any program (an installed command, a packaged daemon), its output kept like an agent's.</summary>
+    public static RunningProcess StartCommand(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = netns is null
-            ? new ProcessStartInfo("dotnet") { ArgumentList = { dll } }
-            : new ProcessStartInfo("ip") { ArgumentList = { "netns", "exec", netns, "dotnet", dll } };
+        var start = new ProcessStartInfo(command);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
@@ -70,7 +74,7 @@ public sealed class RunningProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new RunningProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet"));
+        return new RunningProcess(Process.Start(start) ?? throw new InvalidOperationException($"cannot start {command}"));
     }
 
     /// <summary>Waits until a stdout or stderr line matches, or fails with everything printed so far.</summary>
