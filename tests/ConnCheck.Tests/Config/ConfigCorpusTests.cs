@@ -136,20 +136,24 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
         Assert.True(problems.IsEmpty, $"{problems.Count} of {names.Length} fuzz configs misbehaved:\n{string.Join("\n\n", problems.Take(5))}");
     }
 
+    /// <summary>A bad port (3:9), an unknown type (4:9) and an unknown field (9:3).</summary>
+    internal const string ThreeErrors = """
+        - type: tcp
+          host: 127.0.0.1
+          port: 0
+        - type: tpc
+          host: 127.0.0.1
+        - type: tcp
+          host: 127.0.0.1
+          port: 80
+          colour: red
+
+        """;
+
     [Fact]
     public async Task Every_error_of_a_file_is_listed_in_file_order()
     {
-        using var config = new TempConfig("""
-            - type: tcp
-              host: 127.0.0.1
-              port: 0
-            - type: tpc
-              host: 127.0.0.1
-            - type: tcp
-              host: 127.0.0.1
-              port: 80
-              colour: red
-            """);
+        using var config = new TempConfig(ThreeErrors);
 
         var run = await ProcessRunner.ConnCheckAsync("--validate", config.Path);
 

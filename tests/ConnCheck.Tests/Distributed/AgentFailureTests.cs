@@ -9,23 +9,16 @@ public sealed class AgentFailureTests
     [Fact]
     public async Task An_agent_killed_mid_batch_loses_only_its_unfinished_checks()
     {
-        await using var agent = await AgentProcess.StartAsync("web", "doomed");
-        using var open = new AcceptingListener();
-        using var hole = new BlackHoleListener();
-        using var config = new TempConfig(Checks("web", open.Port, fast: 3) + Checks("web", hole.Port, slow: 3));
+        await using var batch = await MidBatch.StartAsync("doomed", checksEach: 3);
+        batch.Agent.Process.KillHard();
+        var exit = await batch.Coordinator.WaitForExitAsync(TimeSpan.FromSeconds(15));
 
-        await using var coordinator = RunningProcess.Start(Repo.CoordinatorDll, [config.Path, "--agent", $"web={agent.Address}", "-U"]);
-        // The fast results streaming back means the batch, slow checks included, is running on the agent.
-        await coordinator.WaitForLineAsync(l => l.StartsWith("web/doomed name-fast-2 OK", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the fast results");
-        agent.Process.KillHard();
-        var exit = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(15));
-
-        var lines = coordinator.StdoutLines;
+        var lines = batch.Coordinator.StdoutLines;
         Assert.Equal(3, exit);
         Assert.Equal(3, lines.Count(l => l.StartsWith("web/doomed name-fast-", StringComparison.Ordinal) && l.EndsWith(" OK", StringComparison.Ordinal)));
         Assert.Equal(3, lines.Count(l => l.StartsWith("web/doomed name-slow-", StringComparison.Ordinal) && l.Contains(" UNKNOWN - agent lost: doomed", StringComparison.Ordinal)));
         Assert.StartsWith("CONN-CHECK UNKNOWN: 3 of 6 checks could not run (web 3/6)", lines[^1]);
-        Assert.True(coordinator.Elapsed < TimeSpan.FromSeconds(12), coordinator.Output);
+        Assert.True(batch.Coordinator.Elapsed < TimeSpan.FromSeconds(12), batch.Coordinator.Output);
     }
 
     [Fact]
@@ -53,20 +46,14 @@ public sealed class AgentFailureTests
     [Fact]
     public async Task A_frozen_agent_is_declared_lost_and_the_run_ends()
     {
-        await using var agent = await AgentProcess.StartAsync("web", "frozen");
-        using var open = new AcceptingListener();
-        using var hole = new BlackHoleListener();
-        using var config = new TempConfig(Checks("web", open.Port, fast: 2) + Checks("web", hole.Port, slow: 2));
-
-        await using var coordinator = RunningProcess.Start(Repo.CoordinatorDll, [config.Path, "--agent", $"web={agent.Address}", "-U"]);
-        await coordinator.WaitForLineAsync(l => l.StartsWith("web/frozen name-fast-1 OK", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the fast results");
-        using (agent.Process.FreezeUntilDisposed())
+        await using var batch = await MidBatch.StartAsync("frozen", checksEach: 2);
+        using (batch.Agent.Process.FreezeUntilDisposed())
         {
-            var exit = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(20));
+            var exit = await batch.Coordinator.WaitForExitAsync(TimeSpan.FromSeconds(20));
 
             Assert.Equal(3, exit);
-            Assert.Equal(2, coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-slow-", StringComparison.Ordinal) && l.Contains(" UNKNOWN - agent lost: frozen", StringComparison.Ordinal)));
-            Assert.Equal(2, coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-fast-", StringComparison.Ordinal) && l.EndsWith(" OK", StringComparison.Ordinal)));
+            Assert.Equal(2, batch.Coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-slow-", StringComparison.Ordinal) && l.Contains(" UNKNOWN - agent lost: frozen", StringComparison.Ordinal)));
+            Assert.Equal(2, batch.Coordinator.StdoutLines.Count(l => l.StartsWith("web/frozen name-fast-", StringComparison.Ordinal) && l.EndsWith(" OK", StringComparison.Ordinal)));
         }
     }
 
@@ -108,6 +95,31 @@ public sealed class AgentFailureTests
         var run = await ProcessRunner.ConnCheckAsync(quick.Path, "--agent", $"web={agent.Address}");
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("web/survivor name-fast-0 OK", run.Lines);
+    }
+
+    /// <summary>
+    /// No warm-up: the very first run after agents start (as after a deploy or a reboot) reaches every
+    /// one of them, greeting included, and runs every check.
+    /// </summary>
+    [Fact]
+    public async Task The_first_run_after_agents_start_reaches_every_one_of_them()
+    {
+        var started = await Task.WhenAll(
+            AgentProcess.StartAsync("web", "cold-web-1"),
+            AgentProcess.StartAsync("web", "cold-web-2"),
+            AgentProcess.StartAsync("batch", "cold-batch-1"));
+        await using var web1 = started[0];
+        await using var web2 = started[1];
+        await using var batch1 = started[2];
+        using var open = new AcceptingListener();
+        using var config = new TempConfig(Checks("web", open.Port, fast: 2) + $"- {{ type: tcp, name: batch-check, from: batch, host: 127.0.0.1, port: {open.Port} }}\n");
+
+        var run = await ProcessRunner.ConnCheckAsync(config.Path, "--agent", $"web={web1.Address}", "--agent", $"web={web2.Address}", "--agent", $"batch={batch1.Address}");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(
+            ["batch/cold-batch-1 batch-check OK", "web/cold-web-1 name-fast-0 OK", "web/cold-web-1 name-fast-1 OK", "web/cold-web-2 name-fast-0 OK", "web/cold-web-2 name-fast-1 OK"],
+            run.Lines[1..].Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -160,5 +172,50 @@ public sealed class AgentFailureTests
         }
 
         return yaml.ToString();
+    }
+
+    /// <summary>
+    /// An agent of zone web running a batch of fast checks (answered) and slow ones (held by a black
+    /// hole) for a coordinator started with -U: once the fast results stream back, the slow checks are
+    /// running on the agent, the moment to kill or freeze it.
+    /// </summary>
+    private sealed class MidBatch : IAsyncDisposable
+    {
+        private readonly AcceptingListener open;
+        private readonly BlackHoleListener hole;
+        private readonly TempConfig config;
+
+        private MidBatch(AgentProcess agent, AcceptingListener open, BlackHoleListener hole, TempConfig config, RunningProcess coordinator)
+        {
+            Agent = agent;
+            this.open = open;
+            this.hole = hole;
+            this.config = config;
+            Coordinator = coordinator;
+        }
+
+        public AgentProcess Agent { get; }
+
+        public RunningProcess Coordinator { get; }
+
+        public static async Task<MidBatch> StartAsync(string agentName, int checksEach)
+        {
+            var agent = await AgentProcess.StartAsync("web", agentName);
+            var open = new AcceptingListener();
+            var hole = new BlackHoleListener();
+            var config = new TempConfig(Checks("web", open.Port, fast: checksEach) + Checks("web", hole.Port, slow: checksEach));
+            var coordinator = RunningProcess.Start(Repo.CoordinatorDll, [config.Path, "--agent", $"web={agent.Address}", "-U"]);
+            await coordinator.WaitForLineAsync(l => l.StartsWith($"web/{agentName} name-fast-{checksEach - 1} OK", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the fast results");
+            return new MidBatch(agent, open, hole, config, coordinator);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Coordinator.DisposeAsync();
+            await Agent.DisposeAsync();
+            config.Dispose();
+            hole.Dispose();
+            open.Dispose();
+        }
     }
 }

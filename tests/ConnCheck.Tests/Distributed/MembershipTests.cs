@@ -16,9 +16,8 @@ public sealed class MembershipTests : IDisposable
     [Fact]
     public async Task A_downed_agent_rejoins_by_itself_and_the_healthy_agent_stays_up()
     {
-        await using var seed = await AgentProcess.StartAsync("web", "seed", extraArgs: ["--hocon", fastDowning.Path]);
-        await using var other = await AgentProcess.StartAsync("batch", "other", [seed.Address], ["--hocon", fastDowning.Path]);
-        await WaitForAgentsAsync(seed.Address, 2);
+        await using var pair = await StartJoinedPairAsync("seed", "other");
+        var (seed, other) = (pair.Seed, pair.Other);
 
         other.Process.Freeze();
         await seed.Process.WaitForLineAsync(l => l.Contains("downing akka.tcp://conn-check@" + other.Address, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the seed downing the frozen agent");
@@ -35,9 +34,8 @@ public sealed class MembershipTests : IDisposable
     [Fact]
     public async Task A_crashed_agent_never_takes_the_healthy_one_down()
     {
-        await using var seed = await AgentProcess.StartAsync("web", "steady", extraArgs: ["--hocon", fastDowning.Path]);
-        await using var crasher = await AgentProcess.StartAsync("batch", "crasher", [seed.Address], ["--hocon", fastDowning.Path]);
-        await WaitForAgentsAsync(seed.Address, 2);
+        await using var pair = await StartJoinedPairAsync("steady", "crasher");
+        var (seed, crasher) = (pair.Seed, pair.Other);
 
         crasher.Process.KillHard();
         await seed.Process.WaitForLineAsync(l => l.Contains("downing akka.tcp://conn-check@" + crasher.Address, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the seed removing the crashed agent");
@@ -75,4 +73,30 @@ public sealed class MembershipTests : IDisposable
 
     private static Task WaitForAgentsAsync(string seed, int count) =>
         ClusterPolling.WaitForAgentsAsync(() => ProcessRunner.ConnCheckAsync("agents", "--seed", seed), count, TimeSpan.FromSeconds(40));
+
+    /// <summary>A seed agent (zone web) and a second agent (zone batch) joined to it, both with fast downing.</summary>
+    private async Task<JoinedPair> StartJoinedPairAsync(string seedName, string otherName)
+    {
+        var seed = await AgentProcess.StartAsync("web", seedName, extraArgs: ["--hocon", fastDowning.Path]);
+        var pair = new JoinedPair(seed, await AgentProcess.StartAsync("batch", otherName, [seed.Address], ["--hocon", fastDowning.Path]));
+        try
+        {
+            await WaitForAgentsAsync(seed.Address, 2);
+            return pair;
+        }
+        catch
+        {
+            await pair.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record JoinedPair(AgentProcess Seed, AgentProcess Other) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Other.DisposeAsync();
+            await Seed.DisposeAsync();
+        }
+    }
 }

@@ -48,17 +48,6 @@ public sealed class ReportFixture : IAsyncLifetime
 
         Tls40 = new TlsTestServer(Certificates.Expiring40Days.Certificate);
         Agent = await AgentProcess.StartAsync("web", "web-1");
-
-        // A cold agent on a loaded machine may miss the coordinator's first greeting: warm it up.
-        using var warmUp = new TempConfig($"- {{ type: tcp, from: web, host: 127.0.0.1, port: {Open.Port} }}\n");
-        for (var attempt = 1; ; attempt++)
-        {
-            var run = await ProcessRunner.ConnCheckAsync(warmUp.Path, "--agent", $"web={Agent.Address}");
-            if (run.ExitCode == 0 || attempt == 3)
-            {
-                break;
-            }
-        }
     }
 
     public async Task DisposeAsync()
