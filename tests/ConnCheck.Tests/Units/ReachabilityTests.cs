@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Protocol;
 using ConnCheck.Tests.Support;
@@ -10,12 +9,10 @@ namespace ConnCheck.Tests.Units;
 /// <summary>reachable: false against real loopback sockets, in process: what passes, what fails, and the words.</summary>
 public sealed class ReachabilityTests
 {
-    private static readonly CheckFields NoFields = new(new Dictionary<string, JsonElement>());
-
-    private static async Task<SubCheckResult> ProbeAsync(Destination destination, CheckFields? fields = null)
+    private static async Task<SubCheckResult> ProbeAsync(Destination destination, byte[]? udpProbe = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var outcome = await Reachability.ProbeAsync(destination, fields ?? NoFields, timeout.Token);
+        var outcome = await Reachability.ProbeAsync(destination, udpProbe ?? [], timeout.Token);
         return Assert.Single(outcome.Steps);
     }
 
@@ -48,7 +45,7 @@ public sealed class ReachabilityTests
     {
         using var responder = new UdpResponder(datagram => datagram);
         var closed = UdpResponder.ClosedPort();
-        var send = new CheckFields(new Dictionary<string, JsonElement> { ["send"] = JsonSerializer.SerializeToElement("ping?") });
+        var send = "ping?"u8.ToArray();
 
         var open = await ProbeAsync(new Destination("127.0.0.1", responder.Port, "udp"), send);
         var refused = await ProbeAsync(new Destination("127.0.0.1", closed, "udp"), send);
@@ -76,7 +73,7 @@ public sealed class ReachabilityTests
         using var silent = new UdpResponder(_ => null);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
-        var outcome = await Reachability.ProbeAsync(new Destination("127.0.0.1", silent.Port, "udp"), NoFields, timeout.Token);
+        var outcome = await Reachability.ProbeAsync(new Destination("127.0.0.1", silent.Port, "udp"), [], timeout.Token);
 
         Assert.Equal(new SubCheckResult($"udp:127.0.0.1:{silent.Port}", true, 0, "unreachable as required: timed out"), Assert.Single(outcome.Steps));
     }
