@@ -48,6 +48,8 @@ stage() {
   find "$tree/usr/lib/$package" -type d -exec chmod 0755 {} +
   find "$tree/usr/lib/$package" -type f -exec chmod 0644 {} +
   chmod 0755 "$tree/usr/lib/$package/$exe" "$tree/usr/lib/$package/createdump"
+  # NuGet's native libraries (e.g. SQLite's libe_sqlite3.so) come with their symbols; Debian ships stripped ones.
+  find "$tree/usr/lib/$package" -name '*.so' -type f -exec strip --strip-unneeded --remove-section=.comment --remove-section=.note {} +
   ln -s "../lib/$package/$exe" "$tree/usr/bin/$exe"
   install -m 0644 "$here/debian/copyright" "$tree/usr/share/doc/$package/copyright"
   install -m 0644 "$root/README.md" "$tree/usr/share/doc/$package/README.md"

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(iproute2 iptables nftables openssl procps psmisc python3 ca-certificates
   postgresql redis-server memcached rabbitmq-server mariadb-server wine64 npm python3-aiosmtpd
   chromium prometheus dnsmasq-base openssh-server
-  lintian systemd nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic)
+  lintian binutils systemd nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic)
 missing=()
 for p in "${packages[@]}"; do
   # A nodejs from elsewhere may ship npm itself (and conflict with Debian's npm package).

@@ -20,6 +20,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
         this.startAgain = startAgain;
         Stopping = ShutdownWatch.Started(system);
         DiscoveryTimeout = config.GetTimeSpan("conn-check.coordinator.discovery-timeout", TimeSpan.FromSeconds(3));
+        AnswerTimeout = config.GetTimeSpan("conn-check.coordinator.answer-timeout", TimeSpan.FromSeconds(10));
         ChunkSize = config.GetInt("conn-check.coordinator.batch-chunk-size", 500);
         SilenceGrace = config.GetTimeSpan("conn-check.coordinator.silence-grace", TimeSpan.FromSeconds(5));
         Secure = TransportSecurity.IsEnabled(config);
@@ -37,6 +38,9 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
     public ActorSystem System { get; }
 
     public TimeSpan DiscoveryTimeout { get; }
+
+    /// <summary>How long a peer whose connection is up may take to answer a discovery request or a greeting.</summary>
+    public TimeSpan AnswerTimeout { get; }
 
     public int ChunkSize { get; }
 

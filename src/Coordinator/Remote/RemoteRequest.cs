@@ -14,12 +14,18 @@ public sealed class PeerUnreachableException(string message) : Exception(message
 /// </summary>
 public static class RemoteRequest
 {
+    /// <summary>
+    /// Asks once. With no connection to the peer within <paramref name="timeout"/> it is unreachable;
+    /// once the connection is up, the peer process is alive and gets <see cref="CoordinatorRemoting.AnswerTimeout"/>
+    /// in all to answer (a just-started agent on a loaded host may take longer than the first).
+    /// </summary>
     /// <returns>The answer, and the actor that sent it (so one round trip both greets and resolves a peer).</returns>
     public static async Task<(object Answer, IActorRef From)> AskAsync(CoordinatorRemoting remoting, ActorSelection target, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var system = remoting.System;
         var reply = new TaskCompletionSource<(object, IActorRef)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var asker = system.ActorOf(Props.Create(() => new AskActor(target, message, timeout, reply)));
+        var answerTimeout = remoting.AnswerTimeout > timeout ? remoting.AnswerTimeout : timeout;
+        var asker = system.ActorOf(Props.Create(() => new AskActor(target, message, timeout, answerTimeout, reply)));
         await using var cancel = cancellationToken.Register(() => reply.TrySetCanceled(cancellationToken)).ConfigureAwait(false);
         try
         {
@@ -61,8 +67,9 @@ public static class RemoteRequest
         private readonly object message;
         private readonly TimeSpan timeout;
         private bool connected;
+        private bool extended;
 
-        public AskActor(ActorSelection target, object message, TimeSpan timeout, TaskCompletionSource<(object, IActorRef)> reply)
+        public AskActor(ActorSelection target, object message, TimeSpan timeout, TimeSpan answerTimeout, TaskCompletionSource<(object, IActorRef)> reply)
         {
             this.target = target;
             this.message = message;
@@ -91,8 +98,13 @@ public static class RemoteRequest
             // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
             Receive<AssociatedEvent>(e => connected |= e.RemoteAddress.Equals(remote));
             // Under TLS a refused client certificate can also look like silence, so say that instead.
+            Receive<Deadline>(_ => connected && !extended && answerTimeout > timeout, _ =>
+            {
+                extended = true;
+                Timers.StartSingleTimer("deadline", Deadline.Instance, answerTimeout - timeout);
+            });
             Receive<Deadline>(_ => reply.TrySetException(new TimeoutException(
-                connected ? $"connected, but no answer within {timeout.TotalSeconds:0.#}s"
+                connected ? $"connected, but no answer within {answerTimeout.TotalSeconds:0.#}s"
                 : secure ? $"no answer within {timeout.TotalSeconds:0.#}s{hint}"
                 : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)")));
             Receive<RemotingLifecycleEvent>(_ => { });

@@ -89,7 +89,8 @@ public sealed partial class OriginalConfigTests(CompatServers servers, ITestOutp
 
     private Dictionary<string, string> Environment()
     {
-        var version = FileVersionInfo.GetVersionInfo(Repo.CoordinatorDll).ProductVersion ?? "";
+        // The release as the assembly carries it, without the "+commit" build metadata --version leaves out.
+        var version = (FileVersionInfo.GetVersionInfo(Repo.CoordinatorDll).ProductVersion ?? "").Split('+')[0];
         var environment = new Dictionary<string, string>
         {
             ["COMPAT_HTTP_PORT"] = servers.Web.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

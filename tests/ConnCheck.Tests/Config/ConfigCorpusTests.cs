@@ -104,7 +104,7 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
         Assert.True(names.Length >= 200, $"expected at least 200 fuzz configs, found {names.Length} (run Corpus/generate_fuzz.py)");
         var positions = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Corpus", "config-fuzz-positions.txt"))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(l => l.Split(' '))
+            .Select(l => l.Split(' ', 2))
             .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
         Assert.Equal(names, positions.Keys.Order(StringComparer.Ordinal).ToArray());
         var problems = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -121,7 +121,7 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
             var first = run.Stderr.Split('\n').FirstOrDefault(l => l.StartsWith(path + ":", StringComparison.Ordinal) && FuzzPosition().IsMatch(l));
             var problem = run.ExitCode != 3 ? $"exit {run.ExitCode}"
                 : first is null ? "no FILE:LINE:COL: line"
-                : !first.StartsWith($"{path}:{positions[name]}: ", StringComparison.Ordinal) ? $"first error is not at {positions[name]}"
+                : first != $"{path}:{positions[name]}" ? $"first error is not '{positions[name]}'"
                 : text.Contains("   at ", StringComparison.Ordinal) ? "stack trace"
                 : text.Contains(Secret, StringComparison.Ordinal) ? "secret echoed"
                 : !run.StatusLine.StartsWith("CONN-CHECK UNKNOWN: invalid config ", StringComparison.Ordinal) ? "status line"

@@ -34,11 +34,11 @@ public sealed partial class ConfigErrorsInProcessTests
     }
 
     [Fact]
-    public void Fuzz_corpus_is_refused_by_the_loader_first_at_each_recorded_position()
+    public void Fuzz_corpus_is_refused_by_the_loader_first_with_each_recorded_position_and_message()
     {
         var positions = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Corpus", "config-fuzz-positions.txt"))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(l => l.Split(' '))
+            .Select(l => l.Split(' ', 2))
             .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
         Assert.True(positions.Count >= 200, $"expected at least 200 fuzz configs, found {positions.Count}");
 
@@ -48,9 +48,9 @@ public sealed partial class ConfigErrorsInProcessTests
             var path = Path.Combine(AppContext.BaseDirectory, "Corpus", "config-fuzz", name);
             var errors = Refused(path);
             var first = errors[0];
-            if (first.Line <= 0 || $"{first.Line}:{first.Column}" != position)
+            if (first.Line <= 0 || $"{first.Line}:{first.Column} {first.Message}" != position)
             {
-                problems.Add($"{name}: first error {first}, expected at {position}");
+                problems.Add($"{name}: first error {first}, expected '{position}'");
             }
         }
 
