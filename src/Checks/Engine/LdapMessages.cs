@@ -1,0 +1,430 @@
+using System.Formats.Asn1;
+using System.Globalization;
+using System.Text;
+
+namespace ConnCheck.Checks.Engine;
+
+/// <summary>An LDAP reply: its protocol op ([APPLICATION n]) and, for results, the LDAPResult fields.</summary>
+public sealed record LdapReply(int MessageId, int Op, int ResultCode = 0, string MatchedDn = "", string Diagnostic = "", string? EntryDn = null, string? ResponseName = null);
+
+/// <summary>A reply that is not LDAP (or not the LDAP this client asked for).</summary>
+public sealed class LdapProtocolException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The LDAPv3 messages (RFC 4511) the ldap check sends and reads, in BER: bind, search, StartTLS,
+/// unbind, and RFC 4515 string filters. No I/O here.
+/// </summary>
+public static class LdapMessages
+{
+    public const int BindRequestOp = 0, BindResponseOp = 1, UnbindRequestOp = 2, SearchRequestOp = 3, SearchResultEntryOp = 4,
+        SearchResultDoneOp = 5, SearchResultReferenceOp = 19, ExtendedRequestOp = 23, ExtendedResponseOp = 24;
+
+    public const string StartTlsOid = "1.3.6.1.4.1.1466.20037";
+
+    /// <summary>The server's unsolicited "I am closing" (RFC 4511 4.4.1), message ID 0.</summary>
+    public const string NoticeOfDisconnectionOid = "1.3.6.1.4.1.1466.20036";
+
+    private static readonly Asn1Tag ContextZeroPrimitive = new(TagClass.ContextSpecific, 0);
+
+    public static byte[] BindRequest(int messageId, string dn, string password) => Message(messageId, BindRequestOp, w =>
+    {
+        w.WriteInteger(3);
+        w.WriteOctetString(Encoding.UTF8.GetBytes(dn));
+        w.WriteOctetString(Encoding.UTF8.GetBytes(password), ContextZeroPrimitive);
+    });
+
+    /// <summary>A whole-subtree search for at most one entry, asking for no attributes ("1.1").</summary>
+    public static byte[] SearchRequest(int messageId, string baseDn, string filter, int timeLimitSeconds) => Message(messageId, SearchRequestOp, w =>
+    {
+        w.WriteOctetString(Encoding.UTF8.GetBytes(baseDn));
+        w.WriteEnumeratedValue(SearchScope.WholeSubtree);
+        w.WriteEnumeratedValue(DerefAliases.Never);
+        w.WriteInteger(1);
+        w.WriteInteger(timeLimitSeconds);
+        w.WriteBoolean(false);
+        new FilterParser(filter).WriteTo(w);
+        using (w.PushSequence())
+        {
+            w.WriteOctetString("1.1"u8);
+        }
+    });
+
+    public static byte[] ExtendedRequest(int messageId, string oid) => Message(messageId, ExtendedRequestOp, w =>
+        w.WriteOctetString(Encoding.ASCII.GetBytes(oid), ContextZeroPrimitive));
+
+    public static byte[] UnbindRequest(int messageId)
+    {
+        var w = new AsnWriter(AsnEncodingRules.BER);
+        using (w.PushSequence())
+        {
+            w.WriteInteger(messageId);
+            w.WriteNull(new Asn1Tag(TagClass.Application, UnbindRequestOp));
+        }
+
+        return w.Encode();
+    }
+
+    /// <summary>Checks a filter's syntax; the error says what is wrong, or null.</summary>
+    public static string? FilterError(string filter)
+    {
+        try
+        {
+            new FilterParser(filter).WriteTo(new AsnWriter(AsnEncodingRules.BER));
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>
+    /// The total length (header and content) of the message that starts <paramref name="start"/>, or
+    /// null when more bytes are needed to tell. Throws when the bytes cannot start an LDAP message.
+    /// </summary>
+    public static int? MessageLength(ReadOnlySpan<byte> start, int maxLength)
+    {
+        if (start.Length == 0)
+        {
+            return null;
+        }
+
+        if (start[0] != 0x30)
+        {
+            throw new LdapProtocolException("it does not start with a BER SEQUENCE");
+        }
+
+        if (start.Length < 2)
+        {
+            return null;
+        }
+
+        int length;
+        var header = 2;
+        if (start[1] < 0x80)
+        {
+            length = start[1];
+        }
+        else
+        {
+            var octets = start[1] & 0x7f;
+            if (octets is 0 or > 4)
+            {
+                throw new LdapProtocolException(octets == 0 ? "indefinite length, which LDAP does not allow" : "a length field of more than 4 bytes");
+            }
+
+            if (start.Length < 2 + octets)
+            {
+                return null;
+            }
+
+            long value = 0;
+            foreach (var b in start.Slice(2, octets))
+            {
+                value = (value << 8) | b;
+            }
+
+            if (value + 2 + octets > maxLength)
+            {
+                throw new LdapProtocolException($"a reply of {value + 2 + octets} bytes, over the {maxLength}-byte limit");
+            }
+
+            length = (int)value;
+            header += octets;
+        }
+
+        return header + length <= maxLength ? header + length
+            : throw new LdapProtocolException($"a reply of {header + length} bytes, over the {maxLength}-byte limit");
+    }
+
+    /// <summary>Decodes one whole LDAPMessage (as framed by <see cref="MessageLength"/>).</summary>
+    public static LdapReply Parse(ReadOnlyMemory<byte> message)
+    {
+        try
+        {
+            var outer = new AsnReader(message, AsnEncodingRules.BER);
+            var sequence = outer.ReadSequence();
+            outer.ThrowIfNotEmpty();
+            if (!sequence.TryReadInt32(out var messageId) || messageId < 0)
+            {
+                throw new LdapProtocolException("a message ID that is not a small integer");
+            }
+
+            var tag = sequence.PeekTag();
+            if (tag.TagClass != TagClass.Application)
+            {
+                throw new LdapProtocolException($"a protocol op with tag {tag}");
+            }
+
+            // Controls ([0]) may follow the op; this client asks for none and ignores them.
+            return tag.TagValue switch
+            {
+                BindResponseOp or SearchResultDoneOp or ExtendedResponseOp => Result(messageId, tag, sequence.ReadSequence(tag)),
+                SearchResultEntryOp => Entry(messageId, sequence.ReadSequence(tag)),
+                _ => new LdapReply(messageId, tag.TagValue),
+            };
+        }
+        catch (AsnContentException ex)
+        {
+            throw new LdapProtocolException($"malformed BER ({ex.Message})");
+        }
+    }
+
+    private static LdapReply Result(int messageId, Asn1Tag tag, AsnReader op)
+    {
+        var code = op.ReadEnumeratedBytes().Span;
+        if (code.Length is 0 or > 3 || code[0] >= 0x80)
+        {
+            throw new LdapProtocolException("a result code that is not a small ENUMERATED");
+        }
+
+        var resultCode = 0;
+        foreach (var b in code)
+        {
+            resultCode = (resultCode << 8) | b;
+        }
+
+        var matched = Text(op.ReadOctetString());
+        var diagnostic = Text(op.ReadOctetString());
+        string? responseName = null;
+        var responseNameTag = new Asn1Tag(TagClass.ContextSpecific, 10);
+        while (op.HasData)
+        {
+            if (op.PeekTag().HasSameClassAndValue(responseNameTag))
+            {
+                responseName = Text(op.ReadOctetString(responseNameTag));
+            }
+            else
+            {
+                op.ReadEncodedValue();
+            }
+        }
+
+        return new LdapReply(messageId, tag.TagValue, resultCode, matched, diagnostic, ResponseName: responseName);
+    }
+
+    private static LdapReply Entry(int messageId, AsnReader op) =>
+        new(messageId, SearchResultEntryOp, EntryDn: Text(op.ReadOctetString()));
+
+    private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+
+    /// <summary>The name of an LDAP result code (RFC 4511 appendix A), with its number.</summary>
+    public static string ResultName(int code) => code switch
+    {
+        0 => "0 success",
+        1 => "1 operationsError",
+        2 => "2 protocolError",
+        3 => "3 timeLimitExceeded",
+        4 => "4 sizeLimitExceeded",
+        7 => "7 authMethodNotSupported",
+        8 => "8 strongerAuthRequired",
+        10 => "10 referral",
+        11 => "11 adminLimitExceeded",
+        13 => "13 confidentialityRequired",
+        32 => "32 noSuchObject",
+        34 => "34 invalidDNSyntax",
+        48 => "48 inappropriateAuthentication",
+        49 => "49 invalidCredentials",
+        50 => "50 insufficientAccessRights",
+        51 => "51 busy",
+        52 => "52 unavailable",
+        53 => "53 unwillingToPerform",
+        80 => "80 other",
+        _ => code.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static byte[] Message(int messageId, int op, Action<AsnWriter> body)
+    {
+        var w = new AsnWriter(AsnEncodingRules.BER);
+        using (w.PushSequence())
+        {
+            w.WriteInteger(messageId);
+            using (w.PushSequence(new Asn1Tag(TagClass.Application, op, isConstructed: true)))
+            {
+                body(w);
+            }
+        }
+
+        return w.Encode();
+    }
+
+    private enum SearchScope
+    {
+        WholeSubtree = 2,
+    }
+
+    private enum DerefAliases
+    {
+        Never = 0,
+    }
+
+    /// <summary>RFC 4515 string filters to their BER form (RFC 4511 4.5.1.7); extensible match is not supported.</summary>
+    private sealed class FilterParser(string text)
+    {
+        private int at;
+
+        public void WriteTo(AsnWriter writer)
+        {
+            var filter = text.Trim();
+            if (filter.Length > 0 && filter[0] != '(')
+            {
+                filter = $"({filter})";
+            }
+
+            var parser = new FilterParser(filter);
+            parser.Filter(writer);
+            if (parser.at != filter.Length)
+            {
+                throw parser.Error("text after the end of the filter");
+            }
+        }
+
+        private void Filter(AsnWriter w)
+        {
+            Expect('(');
+            var c = Peek();
+            if (c is '&' or '|')
+            {
+                at++;
+                using (w.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, c == '&' ? 0 : 1, isConstructed: true)))
+                {
+                    while (Peek() == '(')
+                    {
+                        Filter(w);
+                    }
+                }
+            }
+            else if (c == '!')
+            {
+                at++;
+                using (w.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, isConstructed: true)))
+                {
+                    Filter(w);
+                }
+            }
+            else
+            {
+                Item(w);
+            }
+
+            Expect(')');
+        }
+
+        private void Item(AsnWriter w)
+        {
+            var start = at;
+            while (at < text.Length && (char.IsAsciiLetterOrDigit(text[at]) || text[at] is '-' or '.' or ';'))
+            {
+                at++;
+            }
+
+            var attribute = text[start..at];
+            if (attribute.Length == 0)
+            {
+                throw Error("an attribute name");
+            }
+
+            var op = Peek() switch
+            {
+                '=' => 3,
+                '>' => 5,
+                '<' => 6,
+                '~' => 8,
+                ':' => throw Error("no extensible match (:=): this check does not support it"),
+                _ => throw Error("'=', '>=', '<=' or '~='"),
+            };
+            at += op == 3 ? 1 : 2;
+            if (op != 3 && text[at - 1] != '=')
+            {
+                throw Error("'=' after '>', '<' or '~'");
+            }
+
+            var end = text.IndexOf(')', at);
+            if (end < 0)
+            {
+                throw Error("')'");
+            }
+
+            var value = text[at..end];
+            at = end;
+            var parts = value.Split('*');
+            if (op != 3 || parts.Length == 1)
+            {
+                using (w.PushSequence(new Asn1Tag(TagClass.ContextSpecific, op, isConstructed: true)))
+                {
+                    w.WriteOctetString(Encoding.UTF8.GetBytes(attribute));
+                    w.WriteOctetString(Unescape(value));
+                }
+            }
+            else if (value == "*")
+            {
+                w.WriteOctetString(Encoding.UTF8.GetBytes(attribute), new Asn1Tag(TagClass.ContextSpecific, 7));
+            }
+            else
+            {
+                using (w.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true)))
+                {
+                    w.WriteOctetString(Encoding.UTF8.GetBytes(attribute));
+                    using (w.PushSequence())
+                    {
+                        for (var i = 0; i < parts.Length; i++)
+                        {
+                            if (parts[i].Length == 0)
+                            {
+                                continue;
+                            }
+
+                            var kind = i == 0 ? 0 : i == parts.Length - 1 ? 2 : 1;
+                            w.WriteOctetString(Unescape(parts[i]), new Asn1Tag(TagClass.ContextSpecific, kind));
+                        }
+                    }
+                }
+            }
+        }
+
+        private byte[] Unescape(string value)
+        {
+            var bytes = new List<byte>();
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (value[i] == '\\')
+                {
+                    if (value.Length - i < 3 || !byte.TryParse(value.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
+                    {
+                        throw Error("two hex digits after '\\'");
+                    }
+
+                    bytes.Add(b);
+                    i += 2;
+                }
+                else if (value[i] is '(' or ')')
+                {
+                    throw Error($"'{value[i]}' escaped as \\28 or \\29");
+                }
+                else
+                {
+                    bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
+                }
+            }
+
+            return [.. bytes];
+        }
+
+        private char Peek() => at < text.Length ? text[at] : '\0';
+
+        private void Expect(char c)
+        {
+            if (Peek() != c)
+            {
+                throw Error($"'{c}'");
+            }
+
+            at++;
+        }
+
+        private FormatException Error(string expected) =>
+            new(expected.StartsWith("no ", StringComparison.Ordinal) || expected.StartsWith("text ", StringComparison.Ordinal)
+                ? $"invalid LDAP filter '{text}' at position {at + 1}: {expected}"
+                : $"invalid LDAP filter '{text}' at position {at + 1}: expected {expected}");
+    }
+}
