@@ -153,7 +153,7 @@ public static class LdapMessages
             var tag = sequence.PeekTag();
             if (tag.TagClass != TagClass.Application)
             {
-                throw new LdapProtocolException($"a protocol op with tag {tag}");
+                throw new LdapProtocolException($"a protocol op that is not [APPLICATION n] ({tag})");
             }
 
             // Controls ([0]) may follow the op; this client asks for none and ignores them.
@@ -342,6 +342,7 @@ public static class LdapMessages
             var end = text.IndexOf(')', at);
             if (end < 0)
             {
+                at = text.Length;
                 throw Error("')'");
             }
 
