@@ -222,7 +222,10 @@ public sealed class LdapCheck : ICheckType
     {
         private readonly byte[] buffer = new byte[MaxReply];
         private int buffered;
-        private int lastId;
+        // Message IDs start at 10, so the first request carries a 0x0A (LF) byte: a line-based server
+        // (HTTP) then answers a bad request line instead of waiting for the rest of one.
+        private const int FirstId = 10;
+        private int lastId = FirstId - 1;
 
         public Stream Stream { get; set; } = stream;
 
@@ -271,7 +274,7 @@ public sealed class LdapCheck : ICheckType
                 var n = await Stream.ReadAsync(buffer.AsMemory(buffered), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
-                    throw buffered == 0 && lastId == 1
+                    throw buffered == 0 && lastId == FirstId
                         ? new LdapProtocolException("the connection was closed without a reply")
                         : buffered > 0 && Frame() is null ? new LdapProtocolException($"unexpected reply {Service.Quote(buffer.AsSpan(0, buffered))}")
                         : new EndOfStreamException();
