@@ -1,5 +1,5 @@
 # Sourced by start.sh (uses its dir, tls, put, free_port, secret, wait_until, fail): the servers of
-# the dns and ssh checks, on loopback and free ports, with their data under $dir.
+# the dns, ssh and ldap checks, on loopback and free ports, with their data under $dir.
 
 # --- dnsmasq: one with the test records, one that validates DNSSEC and so answers SERVFAIL ---
 dns="$dir/dnsmasq"
@@ -58,6 +58,51 @@ put SSH_PASSWORD "$ssh_pass"
 put SSH_CLIENT_KEY "$ssh_dir/client_ed25519"
 put SSH_HOST_KEY_SHA256 "$(ssh-keygen -lf "$ssh_dir/host_ed25519.pub" | awk '{print $2}')"
 
+# --- OpenLDAP slapd: mdb backend, a base entry and one ou, ldap:// (with StartTLS) and ldaps:// ---
+ldap="$dir/slapd"
+mkdir -p "$ldap/data"
+ldap_port=$(free_port); ldaps_port=$(free_port)
+ldap_pass=$(secret ldap)
+# slapd runs as openldap: it gets its own copy of the test server's key.
+cp "$tls/server.pem" "$tls/server.key" "$ldap/"
+cat > "$ldap/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+pidfile $ldap/slapd.pid
+TLSCertificateFile $ldap/server.pem
+TLSCertificateKeyFile $ldap/server.key
+database mdb
+maxsize 16777216
+suffix "dc=conncheck,dc=test"
+rootdn "cn=admin,dc=conncheck,dc=test"
+rootpw $(slappasswd -s "$ldap_pass")
+directory $ldap/data
+EOF
+slapadd -q -f "$ldap/slapd.conf" <<EOF
+dn: dc=conncheck,dc=test
+objectClass: dcObject
+objectClass: organization
+o: conn-check
+dc: conncheck
+
+dn: ou=people,dc=conncheck,dc=test
+objectClass: organizationalUnit
+ou: people
+EOF
+chown -R openldap:openldap "$ldap"
+chmod 600 "$ldap/server.key"
+/usr/sbin/slapd -f "$ldap/slapd.conf" -h "ldap://127.0.0.1:$ldap_port/ ldaps://127.0.0.1:$ldaps_port/" \
+  -u openldap -g openldap -d 0 > "$ldap/slapd.log" 2>&1 &
+echo $! > "$dir/pids/slapd"
+put LDAP_PORT "$ldap_port"
+put LDAPS_PORT "$ldaps_port"
+put LDAP_BIND_DN "cn=admin,dc=conncheck,dc=test"
+put LDAP_PASSWORD "$ldap_pass"
+put LDAP_BASE_DN "dc=conncheck,dc=test"
+
 wait_until 30 "dnsmasq" "$dns/records.log" grep -q 'started' "$dns/records.log"
 wait_until 30 "dnsmasq (servfail)" "$dns/servfail.log" grep -q 'started' "$dns/servfail.log"
 wait_until 30 "sshd" "$ssh_dir/sshd.log" port_open "$ssh_port"
+wait_until 30 "slapd" "$ldap/slapd.log" ldapsearch -x -H "ldap://127.0.0.1:$ldap_port" -b '' -s base

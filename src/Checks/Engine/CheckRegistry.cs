@@ -37,6 +37,7 @@ public sealed class CheckRegistry
         new DnsCheck(),
         new SshCheck(),
         new GrpcCheck(),
+        new LdapCheck(),
     ]);
 
     public IReadOnlyList<ICheckType> Types => types;

@@ -121,7 +121,7 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
             var first = run.Stderr.Split('\n').FirstOrDefault(l => l.StartsWith(path + ":", StringComparison.Ordinal) && FuzzPosition().IsMatch(l));
             var problem = run.ExitCode != 3 ? $"exit {run.ExitCode}"
                 : first is null ? "no FILE:LINE:COL: line"
-                : first != $"{path}:{positions[name]}" ? $"first error is not '{positions[name]}'"
+                : first != $"{path}:{FirstError(positions[name])}" ? $"first error is not '{FirstError(positions[name])}'"
                 : text.Contains("   at ", StringComparison.Ordinal) ? "stack trace"
                 : text.Contains(Secret, StringComparison.Ordinal) ? "secret echoed"
                 : !run.StatusLine.StartsWith("CONN-CHECK UNKNOWN: invalid config ", StringComparison.Ordinal) ? "status line"
@@ -199,6 +199,9 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
             again.ProcessElapsed < PerFileLimit,
             $"validating {path} took {first.ProcessElapsed.TotalSeconds:0.00}s and then {again.ProcessElapsed.TotalSeconds:0.00}s (limit {PerFileLimit.TotalSeconds}s)");
     }
+
+    // "LINE:COL message" as recorded → "LINE:COL: message" as printed.
+    private static string FirstError(string recorded) => recorded.Split(' ', 2) is [var position, var message] ? $"{position}: {message}" : recorded;
 
     internal static string Shorten(ProcessResult run)
     {

@@ -26,6 +26,8 @@ public sealed class SecretsTests
         ("mysql", ["My-Wr0ng-3j5p"], $"type: mysql, host: 127.0.0.1, port: {TestServers.Port("MYSQL")}, username: app, password: My-Wr0ng-3j5p, database: app"),
         ("ssh", ["Ss-Wr0ng-6k2d"], $"type: ssh, host: 127.0.0.1, port: {TestServers.Port("SSH")}, username: {TestServers.Get("SSH_USER")}, password: Ss-Wr0ng-6k2d"),
         ("sshkey", ["Ss-Phr4se-3v8b"], $"type: ssh, host: 127.0.0.1, port: {TestServers.Port("SSH")}, username: nobody-here, private_key_file: '{TestServers.Get("SSH_CLIENT_KEY")}', private_key_passphrase: Ss-Phr4se-3v8b"),
+        ("ldap", ["Ld-Wr0ng-5r7u"], $"type: ldap, host: 127.0.0.1, port: {TestServers.Port("LDAP")}, bind_dn: 'cn=admin,dc=conncheck,dc=test', password: Ld-Wr0ng-5r7u"),
+        ("ldaptls", ["Ld-Wr0ng-8e2w"], $"type: ldap, url: 'ldap://127.0.0.1:{TestServers.Port("LDAP")}', starttls: true, bind_dn: 'cn=admin,dc=conncheck,dc=test', password: Ld-Wr0ng-8e2w"),
         ("basic", ["Ht-Basic-6w1r", Base64("checker:Ht-Basic-6w1r")], "type: http, url: \"http://127.0.0.1:ECHO/basic\", auth: [checker, Ht-Basic-6w1r]"),
         ("digest", ["Ht-Digest-5t9y", Base64("checker:Ht-Digest-5t9y")], "type: http, url: \"http://127.0.0.1:ECHO/digest\", digest_auth: [checker, Ht-Digest-5t9y]"),
         ("bearer", ["Bearer-T0ken-1a2b3c"], "type: http, url: \"http://127.0.0.1:ECHO/h\", headers: { Authorization: \"Bearer Bearer-T0ken-1a2b3c\" }"),

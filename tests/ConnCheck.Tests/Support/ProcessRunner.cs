@@ -88,8 +88,9 @@ public static class ProcessRunner
         {
             return process.StartTime;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
+            // Gone already (InvalidOperationException), or gone between the check and the read of /proc (Win32Exception).
             return launched;
         }
     }
