@@ -32,10 +32,22 @@ maintainer="${DEBFULLNAME:-conn-check developers} <${DEBEMAIL:-conn-check@exampl
 # not needed (InvariantGlobalization), OpenSSL is for TLS checks and mutual TLS.
 depends="libc6 (>= 2.27), libgcc-s1, libstdc++6, libssl3 | libssl1.1"
 
+# The publish builds a private copy of the sources: a RID-specific restore and build in the working
+# tree would rewrite its obj/ and bin/ under whatever else uses them (the test suite's own build).
+sources="$out/sources"
+copied=false
+copy_sources() {
+  rm -rf "$sources"
+  mkdir -p "$sources"
+  (cd "$root" && tar --exclude=bin --exclude=obj -cf - src hocon Directory.Build.props Directory.Packages.props \
+    $(ls global.json nuget.config 2>/dev/null)) | tar -xf - -C "$sources"
+}
+
 publish() { # PROJECT DIR
   if $reuse && [ -x "$2/$(basename "$1")" ]; then return; fi
   rm -rf "$2"
-  dotnet publish "$root/src/$1" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+  $copied || { copy_sources; copied=true; }
+  dotnet publish "$sources/src/$1" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
     -p:DebugType=none -p:GenerateDocumentationFile=false -nologo -clp:ErrorsOnly -o "$2" >&2
 }
 
