@@ -41,6 +41,15 @@ public interface ICheckType
     Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken);
 }
 
-public sealed record CheckTarget(string Name, Destination Destination);
+public sealed record CheckTarget(string Name, Destination Destination)
+{
+    /// <summary>The common case: <c>host</c> and <c>port</c> fields, named "PREFIX:HOST:PORT" (IPv6 bracketed).</summary>
+    public static CheckTarget OfHostPort(string prefix, CheckFields fields, int defaultPort = 0, string protocol = "tcp")
+    {
+        var host = fields.String("host");
+        var port = fields.Int("port", defaultPort);
+        return new CheckTarget($"{prefix}:{HostPort.Format(host, port)}", new Destination(host, port, protocol));
+    }
+}
 
 public sealed record FieldError(string Field, string Message);

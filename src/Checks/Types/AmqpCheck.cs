@@ -26,12 +26,7 @@ public sealed class AmqpCheck : ICheckType
 
     public bool UsesTls(CheckFields fields) => fields.Bool("use_tls", true);
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"amqp:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("amqp", fields, DefaultPort);
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
     {

@@ -32,12 +32,7 @@ public sealed class GrpcCheck : ICheckType
     public FieldError? Validate(CheckFields fields) =>
         fields.Has("disable_tls_verification") && !UsesTls(fields) ? new FieldError("disable_tls_verification", "grpc 'disable_tls_verification' applies only with 'tls: true'") : null;
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", 0);
-        return new CheckTarget($"grpc:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("grpc", fields);
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {

@@ -16,12 +16,7 @@ public sealed class MemcacheCheck : ICheckType
 
     public IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port()];
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"memcache:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("memcache", fields, DefaultPort);
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
     {

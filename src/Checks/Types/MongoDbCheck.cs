@@ -33,12 +33,7 @@ public sealed class MongoDbCheck : ICheckType
     public FieldError? Validate(CheckFields fields) =>
         fields.Has("password") && !fields.Has("username") ? new FieldError("password", "mongodb 'password' needs a 'username'") : null;
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"mongodb:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("mongodb", fields, DefaultPort);
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
     {

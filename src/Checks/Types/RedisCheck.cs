@@ -27,12 +27,7 @@ public sealed class RedisCheck : ICheckType
     public FieldError? Validate(CheckFields fields) =>
         fields.Has("username") && !fields.Has("password") ? new FieldError("username", "redis 'username' needs a 'password'") : null;
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"redis:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("redis", fields, DefaultPort);
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
     {

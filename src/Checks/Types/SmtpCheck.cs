@@ -60,12 +60,7 @@ public sealed class SmtpCheck : ICheckType
         return fields.Has("password") && !fields.Has("username") ? new FieldError("password", "smtp 'password' needs a 'username'") : null;
     }
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"smtp:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("smtp", fields, DefaultPort);
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
     {

@@ -10,12 +10,7 @@ public sealed class TcpCheck : ICheckType
 
     public IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port(required: true)];
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", 0);
-        return new CheckTarget($"tcp:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("tcp", fields);
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken) =>
         Steps.RunAsync(cancellationToken, Net.TcpStep(fields.String("host"), fields.Int("port", 0)));

@@ -19,12 +19,7 @@ public sealed class TlsCheck : ICheckType
 
     public bool UsesTls(CheckFields fields) => true;
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", 0);
-        return new CheckTarget($"tls:{HostPort.Format(host, port)}", new Destination(host, port));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("tls", fields);
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {

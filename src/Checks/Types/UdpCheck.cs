@@ -22,12 +22,7 @@ public sealed class UdpCheck : ICheckType
         new("expect", FieldKind.String, Required: true),
     ];
 
-    public CheckTarget Describe(CheckFields fields)
-    {
-        var host = fields.String("host");
-        var port = fields.Int("port", 0);
-        return new CheckTarget($"udp:{HostPort.Format(host, port)}", new Destination(host, port, "udp"));
-    }
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("udp", fields, 0, "udp");
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
