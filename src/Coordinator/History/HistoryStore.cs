@@ -89,24 +89,18 @@ public sealed class HistoryStore : IAsyncDisposable
             "INSERT INTO runs(config_hash, config_path, started_at, elapsed_ms, status, changed) VALUES($c, $p, $s, $e, $st, $n) RETURNING id", cancellationToken,
             ("$c", run.ConfigHash), ("$p", run.ConfigPath), ("$s", run.StartedAt.ToUnixTimeMilliseconds()), ("$e", run.Elapsed.TotalMilliseconds), ("$st", run.Status), ("$n", changes.Count)).ConfigureAwait(false);
 
-        await using (var insert = Prepared(
-            "INSERT INTO results VALUES($r, $k, $z, $a, $st, $re, $d, $de, $ad)", "$r", "$k", "$z", "$a", "$st", "$re", "$d", "$de", "$ad"))
-        await using (var upsert = Prepared(
+        var rows = RowsJson(ran, PathKey.Of, result => [StatusWords.Of(result.Status), result.Reason, result.DurationMs, result.Destination, agentAddress(result)]);
+        await ExecuteAsync(
             """
-            INSERT INTO paths VALUES($c, $k, $z, $a, $st, $re, $s, 1, $r)
+            INSERT INTO results SELECT $r, r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, r->>6, r->>7 FROM (SELECT value AS r FROM json_each($rows))
+            """, cancellationToken, ("$r", runId), ("$rows", rows)).ConfigureAwait(false);
+        await ExecuteAsync(
+            """
+            INSERT INTO paths SELECT $c, r->>0, r->>1, r->>2, r->>3, r->>4, $s, 1, $r FROM (SELECT value AS r FROM json_each($rows)) WHERE true
             ON CONFLICT DO UPDATE SET reason = excluded.reason, last_run = excluded.last_run,
               streak = CASE WHEN status = excluded.status THEN streak + 1 ELSE 1 END,
               since = CASE WHEN status = excluded.status THEN since ELSE excluded.since END, status = excluded.status
-            """, "$c", "$k", "$z", "$a", "$st", "$re", "$s", "$r"))
-        {
-            foreach (var result in ran)
-            {
-                var key = PathKey.Of(result);
-                var status = StatusWords.Of(result.Status);
-                await RunAsync(insert, cancellationToken, runId, key.Check, key.Zone, key.Agent, status, result.Reason, result.DurationMs, result.Destination, agentAddress(result)).ConfigureAwait(false);
-                await RunAsync(upsert, cancellationToken, run.ConfigHash, key.Check, key.Zone, key.Agent, status, result.Reason, run.StartedAt.ToUnixTimeMilliseconds(), runId).ConfigureAwait(false);
-            }
-        }
+            """, cancellationToken, ("$c", run.ConfigHash), ("$s", run.StartedAt.ToUnixTimeMilliseconds()), ("$r", runId), ("$rows", rows)).ConfigureAwait(false);
 
         // A config's first run starts each path's timeline; later runs add only its changes.
         var timeline = hadRuns ? changes : ran.Select(r => new PathChange(PathKey.Of(r), null, r.Status, "first seen")).ToList();
@@ -126,10 +120,7 @@ public sealed class HistoryStore : IAsyncDisposable
         var previous = await PathsAsync(configHash, cancellationToken).ConfigureAwait(false);
         _ = ChangeDetector.Detect(previous, [], _ => false, DateTimeOffset.UtcNow, hadRuns: true);
         _ = await ScalarAsync("SELECT count(*) FROM runs WHERE config_hash = $c", cancellationToken, ("$c", configHash)).ConfigureAwait(false);
-        await using (var insert = Prepared("SELECT $a, $b", "$a", "$b"))
-        {
-            await RunAsync(insert, cancellationToken, configHash, 1L).ConfigureAwait(false);
-        }
+        _ = await ScalarAsync("SELECT count(*) FROM json_each($rows)", cancellationToken, ("$rows", RowsJson([new PathKey("", "", "")], p => p, _ => [1.0, null]))).ConfigureAwait(false);
 
         await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -152,19 +143,20 @@ public sealed class HistoryStore : IAsyncDisposable
 
     private async Task WriteTransitionsAsync(long runId, RunRecord run, IReadOnlyList<PathChange> changes, IReadOnlyList<CheckResult> ran, CancellationToken cancellationToken)
     {
-        var reasons = ran.ToDictionary(PathKey.Of, r => r.Reason);
-        await using var insert = Prepared("INSERT INTO transitions VALUES($r, $c, $k, $z, $a, $at, $f, $t, $re, $n)", "$r", "$c", "$k", "$z", "$a", "$at", "$f", "$t", "$re", "$n");
-        await using var forget = Prepared("DELETE FROM paths WHERE config_hash = $c AND check_name = $k AND zone = $z AND agent = $a", "$c", "$k", "$z", "$a");
-        foreach (var change in changes)
+        if (changes.Count == 0)
         {
-            var p = change.Path;
-            await RunAsync(insert, cancellationToken, runId, run.ConfigHash, p.Check, p.Zone, p.Agent, run.StartedAt.ToUnixTimeMilliseconds(),
-                change.Was is { } was ? StatusWords.Of(was) : null, change.Now is { } now ? StatusWords.Of(now) : null, reasons.GetValueOrDefault(p), change.Text).ConfigureAwait(false);
-            if (change.Now is null)
-            {
-                await RunAsync(forget, cancellationToken, run.ConfigHash, p.Check, p.Zone, p.Agent).ConfigureAwait(false);
-            }
+            return;
         }
+
+        var reasons = ran.ToDictionary(PathKey.Of, r => r.Reason);
+        var rows = RowsJson(changes, change => change.Path, change =>
+            [change.Was is { } was ? StatusWords.Of(was) : null, change.Now is { } now ? StatusWords.Of(now) : null, reasons.GetValueOrDefault(change.Path), change.Text]);
+        await ExecuteAsync(
+            """
+            INSERT INTO transitions SELECT $r, $c, r->>0, r->>1, r->>2, $at, r->>3, r->>4, r->>5, r->>6 FROM (SELECT value AS r FROM json_each($rows));
+            DELETE FROM paths WHERE config_hash = $c AND (check_name, zone, agent) IN
+              (SELECT r->>0, r->>1, r->>2 FROM (SELECT value AS r FROM json_each($rows)) WHERE r->>4 IS NULL);
+            """, cancellationToken, ("$r", runId), ("$c", run.ConfigHash), ("$at", run.StartedAt.ToUnixTimeMilliseconds()), ("$rows", rows)).ConfigureAwait(false);
     }
 
     private async Task ApplyRetentionAsync(Retention keep, DateTimeOffset now, CancellationToken cancellationToken)
@@ -198,25 +190,45 @@ public sealed class HistoryStore : IAsyncDisposable
         return command;
     }
 
-    private SqliteCommand Prepared(string sql, params string[] names)
+    /// <summary>
+    /// The rows of one statement as a JSON array of [check, zone, agent, values...]: SQLite's json_each reads
+    /// them in one statement, where a statement per row cost a managed round trip each.
+    /// </summary>
+    private static string RowsJson<T>(IEnumerable<T> items, Func<T, PathKey> key, Func<T, object?[]> values)
     {
-        var command = Connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in names)
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
         {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            json.WriteStartArray();
+            foreach (var item in items)
+            {
+                var path = key(item);
+                json.WriteStartArray();
+                json.WriteStringValue(path.Check);
+                json.WriteStringValue(path.Zone);
+                json.WriteStringValue(path.Agent);
+                foreach (var value in values(item))
+                {
+                    switch (value)
+                    {
+                        case null: json.WriteNullValue(); break;
+                        case double number: json.WriteNumberValue(number); break;
+                        default: json.WriteStringValue((string)value); break;
+                    }
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
         }
 
-        return command;
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static async Task RunAsync(SqliteCommand command, CancellationToken cancellationToken, params object?[] values)
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
+        await using var command = Command(sql, parameters);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
