@@ -2,7 +2,7 @@
 # Installs the Debian packages (and npm packages) the tests need. Idempotent: installs only what is missing.
 set -euo pipefail
 packages=(iproute2 iptables nftables openssl procps psmisc python3 ca-certificates
-  postgresql redis-server memcached rabbitmq-server mariadb-server wine64 npm python3-aiosmtpd
+  postgresql redis-server memcached rabbitmq-server mariadb-server wine64 npm python3-aiosmtpd python3-yaml
   chromium prometheus dnsmasq-base openssh-server slapd ldap-utils
   lintian binutils systemd nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic)
 missing=()

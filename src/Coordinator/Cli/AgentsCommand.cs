@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ConnCheck.Coordinator.Remote;
 using ConnCheck.Protocol.Hosting;
@@ -7,6 +8,21 @@ namespace ConnCheck.Coordinator.Cli;
 /// <summary>conn-check agents: the live agents by zone, as a seed sees them and as this host reaches them.</summary>
 public sealed class AgentsCommand(IReadOnlyList<string> seeds, string? bind, string? publicHostname, string? hoconFile, TextWriter output, TextWriter error)
 {
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var cluster = new ClusterOptions();
+        var command = new Command("agents", "List the live agents by zone, and whether this host reaches each of them");
+        foreach (var option in cluster.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+            await new AgentsCommand(cluster.Seeds(parse), parse.GetValue(cluster.Bind), parse.GetValue(cluster.PublicHostname), parse.GetValue(cluster.Hocon), output, error)
+                .ExecuteAsync(cancellationToken).ConfigureAwait(false));
+        return command;
+    }
+
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         if (seeds.Count == 0)

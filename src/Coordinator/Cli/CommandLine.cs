@@ -1,22 +1,24 @@
 using System.CommandLine;
 using System.Globalization;
 using ConnCheck.Coordinator.Config;
-using System.CommandLine.Parsing;
+using ConnCheck.Coordinator.Reporting;
 
 namespace ConnCheck.Coordinator.Cli;
 
-/// <summary>The conn-check command line (DESIGN.md §4). Argument errors exit 3, as Nagios plugins do.</summary>
+/// <summary>The conn-check command line (docs/command-line.md). Argument errors exit 3, as Nagios plugins do.</summary>
 public static class CommandLine
 {
     public const int UsageError = 3;
 
+    public const string Description = "conn-check: verify network dependencies from the hosts that have them, report in Nagios format.";
+
+    /// <summary>The original's command line, <c>conn-check CONFIG [PATTERN...] [options]</c>: load, run, report.</summary>
     public static RootCommand Build(TextWriter output, TextWriter error)
     {
-        var config = new Argument<string>("CONFIG") { Description = "YAML file listing the checks (the original conn-check list, or a mapping with zones/defaults/checks)" };
-        var patterns = new Argument<string[]>("PATTERN") { Description = "Only run checks whose name or step names match one of these globs (only * is a wildcard)", Arity = ArgumentArity.ZeroOrMore };
+        var selection = new SelectionOptions();
+        var cluster = new ClusterOptions();
         var validate = new Option<bool>("--validate") { Description = "Parse and validate the config, run nothing" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run where (zone, agent), without connecting" };
-        var (includeTags, excludeTags) = TagOptions();
         var connectTimeout = Number<double>("--connect-timeout", "Timeout in seconds of a check that sets none (default 10)", PositiveSeconds, SecondsRule);
         var maxTimeout = Number<double>("--max-timeout", "Hard deadline in seconds for the whole run; unfinished checks are UNKNOWN", PositiveSeconds, SecondsRule);
         var unbuffered = new Option<bool>("--unbuffered-output", "-U") { Description = "Print each result as it finishes; the status line comes last" };
@@ -24,57 +26,49 @@ public static class CommandLine
         var duration = new Option<bool>("--duration", "-d") { Description = "Show how long each check took" };
         var tracebacks = new Option<bool>("--tracebacks", "-t") { Description = "Show stack traces of internal errors" };
         var tlsCerts = new Option<string?>("--tls-certs-path") { HelpName = "DIR", Description = "Directory of extra CA certificates (*.pem, *.crt) to trust" };
-        var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "nagios" };
-        format.AcceptOnlyFromAmong("nagios", "json", "junit", "openmetrics");
+        var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => OutputFormats.Default };
+        format.AcceptOnlyFromAmong([.. OutputFormats.Names]);
         var matrix = new Option<bool>("--matrix") { Description = "After the report, a zone x destination matrix (OK/FAIL/BLOCKED/WARN/UNKNOWN); nagios format only" };
         var html = new Option<string?>("--html") { HelpName = "FILE", Description = "Also write the zone x destination matrix as a self-contained HTML page" };
-        var seeds = new Option<string[]>("--seed") { HelpName = "HOST:PORT", Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)", AllowMultipleArgumentsPerToken = false };
-        var agents = new Option<string[]>("--agent") { HelpName = "ZONE=HOST:PORT", Description = "A static agent ZONE=HOST:PORT, bypassing discovery (repeatable)" };
+        var agents = ClusterOptions.StaticAgents();
         var local = new Option<bool>("--local") { Description = "Run every zone's checks in this process (zones are simulated)" };
-        var hocon = new Option<string?>("--hocon") { HelpName = "FILE", Description = "Extra HOCON file (TLS, ports)" };
-        var bind = new Option<string?>("--bind") { HelpName = "HOST[:PORT]", Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
-        var publicHostname = new Option<string?>("--public-hostname") { HelpName = "HOST", Description = "Host name agents use to answer the coordinator" };
         var (history, historyKeep, warnOnChange, textfile) = HistoryOptions.Build();
         var concurrency = Number<int>("--concurrency", "Checks in flight at once in this process (default 1024)", v => v >= 1, "a whole number, 1 or more");
 
-        var root = new RootCommand("conn-check: verify network dependencies from the hosts that have them, report in Nagios format.")
-        {
-            config, patterns, validate, dryRun, includeTags, excludeTags, connectTimeout, maxTimeout, unbuffered, verbose,
-            duration, tracebacks, tlsCerts, format, seeds, agents, local, hocon, bind, publicHostname, concurrency, matrix, html,
+        var root = new RootCommand(Description);
+        selection.AddTo(root);
+        Option[] options =
+        [
+            validate, dryRun, connectTimeout, maxTimeout, unbuffered, verbose, duration, tracebacks, tlsCerts, format,
+            cluster.Seed, agents, local, cluster.Hocon, cluster.Bind, cluster.PublicHostname, concurrency, matrix, html,
             history, historyKeep, warnOnChange, textfile,
-        };
+        ];
+        foreach (var option in options)
+        {
+            root.Options.Add(option);
+        }
 
         root.Validators.Add(result =>
         {
-            // Unknown options would otherwise be taken as name patterns and silently match nothing.
-            foreach (var pattern in result.GetValue(patterns) ?? [])
+            if (result.GetValue(matrix) && !OutputFormats.Get(result.GetValue(format) ?? OutputFormats.Default).TakesMatrix)
             {
-                if (pattern.StartsWith('-'))
-                {
-                    result.AddError($"unknown option '{pattern}'");
-                }
-            }
-
-            if (result.GetValue(matrix) && result.GetValue(format) is "json" or "junit" or "openmetrics")
-            {
-                result.AddError("--matrix goes after the nagios report; with --format json, junit or openmetrics use --html FILE");
+                var others = OutputFormats.All.Where(f => !f.TakesMatrix).Select(f => f.Name);
+                result.AddError($"--matrix goes after the nagios report; with --format {string.Join(", ", others)} use --html FILE");
             }
 
             HistoryOptions.Validate(result, history, warnOnChange);
-
-            ValidateTags(result, includeTags, excludeTags);
         });
 
         root.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new RunSettings
             {
-                ConfigPath = parse.GetValue(config)!,
-                Patterns = parse.GetValue(patterns) ?? [],
+                ConfigPath = parse.GetValue(selection.Config)!,
+                Patterns = selection.PatternsOf(parse),
                 ValidateOnly = parse.GetValue(validate),
                 DryRun = parse.GetValue(dryRun),
-                IncludeTags = SplitList(parse.GetValue(includeTags)),
-                ExcludeTags = SplitList(parse.GetValue(excludeTags)),
+                IncludeTags = selection.Included(parse),
+                ExcludeTags = selection.Excluded(parse),
                 ConnectTimeoutSeconds = parse.GetValue(connectTimeout) ?? 10,
                 MaxTimeoutSeconds = parse.GetValue(maxTimeout),
                 Unbuffered = parse.GetValue(unbuffered),
@@ -82,15 +76,15 @@ public static class CommandLine
                 Durations = parse.GetValue(duration),
                 Tracebacks = parse.GetValue(tracebacks),
                 TlsCertsPath = parse.GetValue(tlsCerts),
-                Format = parse.GetValue(format) ?? "nagios",
+                Format = parse.GetValue(format) ?? OutputFormats.Default,
                 Matrix = parse.GetValue(matrix),
                 HtmlPath = parse.GetValue(html),
-                Seeds = (parse.GetValue(seeds) ?? []).Concat(SplitList(Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS"))).ToArray(),
+                Seeds = cluster.Seeds(parse),
                 Agents = parse.GetValue(agents) ?? [],
                 Local = parse.GetValue(local),
-                HoconFile = parse.GetValue(hocon),
-                Bind = parse.GetValue(bind),
-                PublicHostname = parse.GetValue(publicHostname),
+                HoconFile = parse.GetValue(cluster.Hocon),
+                Bind = parse.GetValue(cluster.Bind),
+                PublicHostname = parse.GetValue(cluster.PublicHostname),
                 Concurrency = parse.GetValue(concurrency) ?? 1024,
                 HistoryPath = HistoryOptions.PathOf(parse.GetValue(history)),
                 HistoryKeep = parse.GetValue(historyKeep)!,
@@ -100,47 +94,16 @@ public static class CommandLine
             return await new RunCommand(settings, output, error).ExecuteAsync(cancellationToken).ConfigureAwait(false);
         });
 
-        root.Subcommands.Add(BuildAgentsCommand(output, error));
-        root.Subcommands.Add(FirewallCommandLine.BuildExport(output, error));
-        root.Subcommands.Add(FirewallCommandLine.BuildConvert(output, error));
-        root.Subcommands.Add(ConfigCommand.Build(output, error));
-        root.Subcommands.Add(HistoryCommand.Build(output, error));
         return root;
-    }
-
-    /// <summary>--include-tags/--exclude-tags; an empty value (--include-tags=) selects nothing out, as in the original.</summary>
-    internal static (Option<string?> Include, Option<string?> Exclude) TagOptions() =>
-        (new Option<string?>("--include-tags") { HelpName = "TAGS", Description = "Only run checks with one of these tags (comma-separated)", Arity = ArgumentArity.ZeroOrOne },
-         new Option<string?>("--exclude-tags") { HelpName = "TAGS", Description = "Skip checks with any of these tags (comma-separated)", Arity = ArgumentArity.ZeroOrOne });
-
-    internal static void ValidateTags(CommandResult result, Option<string?> includeTags, Option<string?> excludeTags)
-    {
-        if (SplitList(result.GetValue(includeTags)).Length > 0 && SplitList(result.GetValue(excludeTags)).Length > 0)
-        {
-            result.AddError("--include-tags and --exclude-tags cannot be used together");
-        }
-    }
-
-    private static Command BuildAgentsCommand(TextWriter output, TextWriter error)
-    {
-        var seeds = new Option<string[]>("--seed") { Description = "Contact point of the agent cluster, HOST:PORT (repeatable; also CONN_CHECK_SEEDS)" };
-        var hocon = new Option<string?>("--hocon") { Description = "Extra HOCON file (TLS, ports)" };
-        var bind = new Option<string?>("--bind") { Description = "HOST[:PORT] of the coordinator's own remoting endpoint" };
-        var publicHostname = new Option<string?>("--public-hostname") { Description = "Host name agents use to answer the coordinator" };
-        var command = new Command("agents", "List the live agents by zone, and whether this host reaches each of them") { seeds, hocon, bind, publicHostname };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var allSeeds = (parse.GetValue(seeds) ?? []).Concat(SplitList(Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS"))).ToArray();
-            return await new AgentsCommand(allSeeds, parse.GetValue(bind), parse.GetValue(publicHostname), parse.GetValue(hocon), output, error)
-                .ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        });
-        return command;
     }
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
+        var commands = Subcommands.Build(output, error);
+        var subcommand = commands.FirstOrDefault(c => c.Name == args.FirstOrDefault());
+
         // The original printed its version wherever --version stood: conn-check cfg.yaml --version.
-        if (args.TakeWhile(a => a != "--").Contains("--version") && args.FirstOrDefault() is not ("config" or "export-fw" or "convert-fw" or "agents" or "history"))
+        if (args.TakeWhile(a => a != "--").Contains("--version") && subcommand is null)
         {
             await output.WriteLineAsync(ConnCheck.Protocol.ProductVersion.Line("conn-check")).ConfigureAwait(false);
             return 0;
@@ -148,7 +111,17 @@ public static class CommandLine
 
         // An empty tag list (--include-tags=) filters nothing, as in the original; the parser would take the next word instead.
         args = args.Where(a => a is not ("--include-tags=" or "--exclude-tags=")).ToArray();
-        var root = Build(output, error);
+        RootCommand root;
+        if (subcommand is null)
+        {
+            root = Build(output, error);
+            Subcommands.ListInHelp(root, commands, output);
+        }
+        else
+        {
+            root = Subcommands.Root(commands);
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -157,7 +130,7 @@ public static class CommandLine
                 await error.WriteLineAsync($"conn-check: {problem.Message}").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("Try 'conn-check --help'.").ConfigureAwait(false);
+            await error.WriteLineAsync($"Try 'conn-check {(subcommand is null ? "" : subcommand.Name + " ")}--help'.").ConfigureAwait(false);
             return UsageError;
         }
 

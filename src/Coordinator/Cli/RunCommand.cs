@@ -69,10 +69,11 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
                 DefaultTimeout = defaultTimeout,
                 Tls = TlsSettings.FromDirectory(settings.TlsCertsPath),
             });
-            var reporter = CreateReporter();
+            var format = OutputFormats.Get(settings.Format);
+            var reporter = format.Create(new ReportOptions(settings.Verbose, settings.Durations, settings.Matrix, settings.Unbuffered));
 
-            // A structured document is written whole at the end: -U would break it, so it only streams nagios.
-            var streams = settings.Unbuffered && reporter is NagiosReporter;
+            // A structured document is written whole at the end: -U would break it, so only a streaming format streams.
+            var streams = settings.Unbuffered && format.Streams;
             Action<CheckResult>? live = streams ? r => reporter.WriteLive(r, output) : null;
             var results = await new RunExecutor(runner, agents.Dispatcher(defaultTimeout))
                 .ExecuteAsync(plan, maxTimeout is { } max ? Remaining(max) : null, maxTimeout, live, cancellationToken)
@@ -87,7 +88,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             }
 
             reporter.Write(report, output);
-            await WriteFileAsync("--html", settings.HtmlPath, path => File.WriteAllTextAsync(path, HtmlMatrix.Render(report), CancellationToken.None)).ConfigureAwait(false);
+            await WriteFileAsync("--html", settings.HtmlPath, path => WriteFormatAsync("html", path, report)).ConfigureAwait(false);
             await WriteFileAsync("--textfile", settings.TextfileDirectory, dir => OpenMetricsReporter.WriteTextfileAsync(dir, report)).ConfigureAwait(false);
 
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
@@ -233,13 +234,11 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         return new StaticAgent(text[..equals], text[(equals + 1)..]);
     }
 
-    private IReporter CreateReporter() => settings.Format switch
+    private static async Task WriteFormatAsync(string format, string path, RunReport report)
     {
-        "json" => new JsonReporter(),
-        "junit" => new JunitReporter(),
-        "openmetrics" => new OpenMetricsReporter(),
-        _ => new NagiosReporter(new ReportOptions(settings.Verbose, settings.Durations, settings.Matrix), settings.Unbuffered),
-    };
+        await using var file = new StreamWriter(path);
+        OutputFormats.Get(format).Create(new ReportOptions()).Write(report, file);
+    }
 
     private static string ValidationSummary(ConnCheckConfig config)
     {

@@ -1,36 +1,28 @@
 using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
+using YamlWriter = ConnCheck.Coordinator.Config.YamlWriter;
 using YamlDotNet.RepresentationModel;
 
 namespace ConnCheck.Coordinator.Firewall;
 
 /// <summary>Reads and writes export-fw files: <c>egress:</c>, a list of {from_host, from_zone, ports, protocol, to_host}.</summary>
-public static partial class EgressYaml
+public static class EgressYaml
 {
     public static string Write(IReadOnlyList<EgressRule> rules, IEnumerable<string> comments)
     {
-        var text = new StringBuilder();
-        foreach (var comment in comments)
+        var egress = rules.Select(rule =>
         {
-            text.Append("# ").Append(comment.ReplaceLineEndings(" ")).Append('\n');
-        }
-
-        text.Append(rules.Count == 0 ? "egress: []\n" : "egress:\n");
-        foreach (var rule in rules)
-        {
-            text.Append("- from_host: ").Append(Scalar(rule.FromHost)).Append('\n');
+            var fields = new Dictionary<string, object>(StringComparer.Ordinal) { ["from_host"] = rule.FromHost };
             if (rule.FromZone is not null)
             {
-                text.Append("  from_zone: ").Append(Scalar(rule.FromZone)).Append('\n');
+                fields["from_zone"] = rule.FromZone;
             }
 
-            text.Append("  ports: [").Append(string.Join(", ", rule.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture)))).Append("]\n");
-            text.Append("  protocol: ").Append(Scalar(rule.Protocol)).Append('\n');
-            text.Append("  to_host: ").Append(Scalar(rule.ToHost)).Append('\n');
-        }
-
-        return text.ToString();
+            fields["ports"] = rule.Ports.ToArray();
+            fields["protocol"] = rule.Protocol;
+            fields["to_host"] = rule.ToHost;
+            return fields;
+        }).ToList();
+        return YamlWriter.Write(new Dictionary<string, object> { ["egress"] = egress }, comments);
     }
 
     /// <summary>The rules of one file (the original's files, without from_zone, too); errors name the file.</summary>
@@ -95,9 +87,4 @@ public static partial class EgressYaml
         var zone = Text("from_zone", required: false);
         return new EgressRule(Text("from_host"), Text("to_host"), ports, protocol, zone.Length == 0 ? null : zone);
     }
-
-    private static string Scalar(string value) => PlainScalar().IsMatch(value) ? value : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
-    private static partial Regex PlainScalar();
 }

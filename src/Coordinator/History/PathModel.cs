@@ -33,7 +33,7 @@ public sealed record RunChanges(
 /// <summary>Status words as the report prints them, and back.</summary>
 public static class StatusWords
 {
-    public static string Of(CheckStatus status) => NagiosReporter.Word(status);
+    public static string Of(CheckStatus status) => ReportWords.Word(status);
 
     public static CheckStatus Parse(string word) => word switch
     {

@@ -32,7 +32,7 @@ public sealed class RunHistory : IAsyncDisposable
         try
         {
             var (store, hash) = await opening.ConfigureAwait(false);
-            var run = new RunRecord(hash, Path.GetFullPath(configPath), report.StartedAt, report.Elapsed, NagiosReporter.Word(report.Status));
+            var run = new RunRecord(hash, Path.GetFullPath(configPath), report.StartedAt, report.Elapsed, ReportWords.Word(report.Status));
             var changes = await store.RecordAsync(
                 run, report.Results, r => report.CheckOf(r)?.Reachable == false, r => AgentAddress(report, r), keep, cancellationToken).ConfigureAwait(false);
             var since = await store.PathsAsync(hash, cancellationToken).ConfigureAwait(false);

@@ -6,9 +6,11 @@ using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Reporting;
 
-/// <summary>The zone matrix as one self-contained HTML page (inline CSS, no scripts, no external assets).</summary>
-public static class HtmlMatrix
+/// <summary>--format html and --html FILE: the zone matrix as one self-contained HTML page (inline CSS, no scripts, no external assets).</summary>
+public sealed class HtmlMatrix : IReporter
 {
+    public void Write(RunReport report, TextWriter output) => output.Write(Render(report));
+
     private const string Style = """
         body { font-family: system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; background: #fff; }
         h1 { font-size: 1.3em; margin: 0 0 .3em; }
@@ -42,9 +44,7 @@ public static class HtmlMatrix
         html.AppendLine("<title>conn-check zone matrix</title>");
         html.Append("<style>").Append(Style).AppendLine("</style></head><body>");
         html.AppendLine("<h1>conn-check: zone &times; destination</h1>");
-        var status = NagiosReporter.StatusLine(report);
-        var summary = status[..status.IndexOf(" | ", StringComparison.Ordinal)];
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"status {NagiosReporter.Word(report.Status).ToLowerInvariant()}\">{Encode(summary)}</p>").AppendLine();
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"status {ReportWords.Word(report.Status).ToLowerInvariant()}\">{Encode(ReportWords.Summary(report))}</p>").AppendLine();
 
         if (matrix.Rows.Count == 0)
         {
@@ -95,9 +95,7 @@ public static class HtmlMatrix
             return "";
         }
 
-        var lines = cell.Results.Select(r => r.Name + " " + NagiosReporter.Word(r.Status)
-            + (changes?.For(r) is { } change ? $" [CHANGED: {change.Text}]" : "")
-            + (string.IsNullOrEmpty(r.Reason) ? "" : " - " + r.Reason));
+        var lines = cell.Results.Select(r => ReportWords.Outcome(r, changes?.For(r)));
         return $" title=\"{Encode(string.Join("\n", lines))}\"";
     }
 

@@ -2,9 +2,9 @@ using ConnCheck.Protocol;
 
 namespace ConnCheck.Coordinator.Reporting;
 
-public sealed record ReportOptions(bool Verbose = false, bool Durations = false, bool Matrix = false);
+public sealed record ReportOptions(bool Verbose = false, bool Durations = false, bool Matrix = false, bool Unbuffered = false);
 
-/// <summary>One output format. Every format takes the same finished report.</summary>
+/// <summary>One output format (registered in <see cref="OutputFormats"/>). Every format takes the same finished report.</summary>
 public interface IReporter
 {
     void Write(RunReport report, TextWriter output);

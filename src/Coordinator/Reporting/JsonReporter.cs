@@ -45,10 +45,9 @@ public sealed class JsonReporter : IReporter
         json.WriteString("host", Environment.MachineName);
         json.WriteString("version", CoordinatorVersion);
         json.WriteEndObject();
-        json.WriteString("status", NagiosReporter.Word(report.Status));
+        json.WriteString("status", ReportWords.Word(report.Status));
         json.WriteNumber("exit_code", report.ExitCode);
-        var status = NagiosReporter.StatusLine(report);
-        json.WriteString("summary", status[..status.IndexOf(" | ", StringComparison.Ordinal)]);
+        json.WriteString("summary", ReportWords.Summary(report));
         json.WriteBoolean("zones_simulated", report.ZonesSimulated);
         WriteCounts(json, report.Results);
         json.WriteEndObject();
@@ -92,7 +91,7 @@ public sealed class JsonReporter : IReporter
         json.WriteNumber("total", list.Count);
         foreach (var status in Enum.GetValues<CheckStatus>())
         {
-            json.WriteNumber(NagiosReporter.Word(status).ToLowerInvariant(), list.Count(r => r.Status == status));
+            json.WriteNumber(ReportWords.Word(status).ToLowerInvariant(), list.Count(r => r.Status == status));
         }
 
         json.WriteEndObject();
@@ -121,7 +120,7 @@ public sealed class JsonReporter : IReporter
         }
 
         json.WriteBoolean("reachable", check?.Reachable ?? true);
-        json.WriteString("status", NagiosReporter.Word(result.Status));
+        json.WriteString("status", ReportWords.Word(result.Status));
         WriteNullable(json, "reason", string.IsNullOrEmpty(result.Reason) ? null : result.Reason);
         json.WriteNumber("duration_ms", Math.Round(result.DurationMs, 3));
         WriteNullable(json, "main_step_ms", result.MainStepMs is { } ms ? Math.Round(ms, 3) : null);

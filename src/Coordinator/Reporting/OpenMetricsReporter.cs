@@ -119,5 +119,5 @@ public sealed class OpenMetricsReporter : IReporter
 
     private static string Label(string name, string value) => $"{{{name}=\"{Escape(value)}\"}}";
 
-    private static string Lower(CheckStatus status) => NagiosReporter.Word(status).ToLowerInvariant();
+    private static string Lower(CheckStatus status) => ReportWords.Word(status).ToLowerInvariant();
 }

@@ -40,7 +40,7 @@ public sealed record RunReport(
     /// <summary>What --history found changed since the previous run of the same config; null without --history.</summary>
     public RunChanges? Changes { get; init; }
 
-    /// <summary>CRITICAL beats UNKNOWN beats WARNING beats OK, as DESIGN.md §5 orders them; --warn-on-change makes changes at least WARNING.</summary>
+    /// <summary>CRITICAL beats UNKNOWN beats WARNING beats OK, as docs/exit-codes.md orders them; --warn-on-change makes changes at least WARNING.</summary>
     public RunStatus Status =>
         Count(CheckStatus.Failed) > 0 ? RunStatus.Critical
         : Count(CheckStatus.Unknown) > 0 ? RunStatus.Unknown

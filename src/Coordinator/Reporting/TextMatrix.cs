@@ -4,8 +4,11 @@ namespace ConnCheck.Coordinator.Reporting;
 /// The zone matrix for a terminal: destinations are numbered columns (named in a key below), split into
 /// blocks so no line is wider than <c>width</c>. No '|' anywhere: the matrix sits in Nagios long text.
 /// </summary>
-public static class TextMatrix
+public sealed class TextMatrix : IReporter
 {
+    /// <summary>--format matrix, and the section --matrix adds to the nagios report.</summary>
+    public void Write(RunReport report, TextWriter output) => Write(ZoneMatrix.Build(report), output);
+
     private const int CellWidth = 7;
     private const int MaxLabel = 32;
 

@@ -5,7 +5,7 @@ using ConnCheck.Tests.Support;
 namespace ConnCheck.Tests.Checks;
 
 /// <summary>
-/// IPv6 literals in names and output, and names with several addresses (DESIGN.md §6): on ::1 of
+/// IPv6 literals in names and output, and names with several addresses (docs/distribution.md, Addresses): on ::1 of
 /// this host, and inside a namespace of the test's own where dual.test has an IPv4 and an IPv6 address.
 /// </summary>
 public sealed class Ipv6Tests

@@ -4,7 +4,7 @@ using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Distributed;
 
-/// <summary>Agents and coordinator on IPv6 addresses (DESIGN.md §6): binding, advertising, seeds, static agents.</summary>
+/// <summary>Agents and coordinator on IPv6 addresses (docs/distribution.md, Addresses): binding, advertising, seeds, static agents.</summary>
 public sealed class Ipv6AgentTests
 {
     [Fact]

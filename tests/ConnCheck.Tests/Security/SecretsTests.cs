@@ -44,7 +44,7 @@ public sealed class SecretsTests
     private static readonly string[][] Outputs =
     [
         ["-v", "-t", "-d"], ["-U", "-v"], ["--dry-run"], ["--format", "json", "-v"], ["--format", "junit"], ["--matrix", "-v"], ["--html", "HTML"],
-        ["--format", "openmetrics"], ["--textfile", "DIR"], ["--history", "HISTORY"], ["--history", "HISTORY", "--html", "HTML"],
+        ["--format", "openmetrics"], ["--format", "html"], ["--format", "matrix"], ["--textfile", "DIR"], ["--history", "HISTORY"], ["--history", "HISTORY", "--html", "HTML"],
     ];
 
     [Fact]
