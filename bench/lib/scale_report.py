@@ -22,7 +22,8 @@ def problems(report, config, agents):
     if expected - set(seen):
         found.append(f"{len(expected - set(seen))} pair(s) missing, e.g. {sorted(expected - set(seen))[:3]}")
     if bad:
-        found.append(f"{len(bad)} not OK, e.g. {bad[:3]}")
+        reasons = sorted({r.get("reason") or "" for r in report["results"] if r["status"] != "OK"})
+        found.append(f"{len(bad)} not OK, e.g. {bad[:3]}" + (f" ({len(reasons)} distinct reasons: {reasons[:5]})" if len(reasons) > 1 else ""))
     return found, len(seen)
 
 
