@@ -22,8 +22,10 @@ def main(rows_path, out_path):
         agents = [int(r["agents"]) for r in cell]
         time_ax.plot(agents, [float(r["wall_ms"]) * 1000 / total for r in cell], marker="o", label=f"{total} results")
         cpu_ax.plot(agents, [float(r["cpu_us_per_result"]) for r in cell], marker="o", label=f"coordinator, {total}")
-        cpu_ax.plot(agents, [float(r["agent_cpu_ms"]) * 1000 * int(r["agents"]) / total for r in cell],
-                    marker="x", linestyle="--", label=f"all agents, {total}")
+        # an agent's CPU during the run, less what it burns idle over the same wall time
+        work = [max(0.0, float(r["agent_cpu_ms"]) - float(r["agent_idle_ms_per_s"]) * float(r["wall_ms"]) / 1000) for r in cell]
+        cpu_ax.plot(agents, [w * 1000 * int(r["agents"]) / total for w, r in zip(work, cell)],
+                    marker="x", linestyle="--", label=f"all agents less idle, {total}")
     for ax, title in ((time_ax, "wall time per result (µs)"), (cpu_ax, "CPU per result (µs)")):
         ax.set_xscale("log", base=2)
         ax.set_xticks(sorted({int(r["agents"]) for r in rows}))
