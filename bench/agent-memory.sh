@@ -94,7 +94,8 @@ for v in $variants; do
   for p in "${pairs[@]}"; do [ -n "$p" ] && env_args+=("${p%%:*}=${p#*:}"); done
   s=() m=() a=()
   for _ in $(seq "$runs"); do
-    read -r is im af < <(one_run "${env_args[@]}")
+    one_run "${env_args[@]}" > "$work/one"  # not in a subshell: a failed run stops the script
+    read -r is im af < "$work/one"
     s+=("$is") m+=("$im") a+=("$af")
   done
   printf '%-16s %10s %12s %18s  %s\n' "$name" "$(printf '%s\n' "${s[@]}" | median)" "$(printf '%s\n' "${m[@]}" | median)" "$(printf '%s\n' "${a[@]}" | median)" "${settings:-as built}"
