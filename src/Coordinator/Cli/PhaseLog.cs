@@ -12,6 +12,26 @@ public sealed class PhaseLog(TextWriter error, bool enabled)
     public static PhaseLog FromEnvironment(TextWriter error) =>
         new(error, Environment.GetEnvironmentVariable("CONN_CHECK_TIMINGS") is "1" or "true");
 
+    /// <summary>Wraps a result callback so that the first result marks <paramref name="phase"/> (bench/scale reads it).</summary>
+    public Action<T>? MarkFirst<T>(Action<T>? inner, string phase)
+    {
+        if (!enabled)
+        {
+            return inner;
+        }
+
+        var seen = 0;
+        return item =>
+        {
+            if (Interlocked.Exchange(ref seen, 1) == 0)
+            {
+                Mark(phase);
+            }
+
+            inner?.Invoke(item);
+        };
+    }
+
     public void Mark(string phase)
     {
         if (!enabled)

@@ -75,6 +75,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             // A structured document is written whole at the end: -U would break it, so only a streaming format streams.
             var streams = settings.Unbuffered && format.Streams;
             Action<CheckResult>? live = streams ? r => reporter.WriteLive(r, output) : null;
+            live = phases.MarkFirst(live, "first result");
             var results = await new RunExecutor(runner, agents.Dispatcher(defaultTimeout))
                 .ExecuteAsync(plan, maxTimeout is { } max ? Remaining(max) : null, maxTimeout, live, cancellationToken)
                 .ConfigureAwait(false);

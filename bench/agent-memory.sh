@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Agent memory under runtime settings, side by side in one run: for each variant, --runs fresh
+# agents (a seed and one member, so both are cluster members) on 127.0.19.x; idle RSS once the
+# cluster has formed and settled, then RSS after one run of --checks tcp checks on the member.
+# RSS is RssAnon + RssFile of /proc/PID/status (RssShmem, the runtime's double-mapped code, apart).
+#
+#   bash bench/agent-memory.sh [--no-build] [--runs N] [--checks N] [--root DIR] [--variants "NAME=ENV ..."]
+#
+# A variant is NAME=VAR:VALUE,VAR:VALUE (DOTNET_* settings, the same as runtimeconfig knobs);
+# "shipped" is the agent as built. Medians over --runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=1 runs=3 checks=10000 root=$(pwd)
+variants="shipped= pgo-off=DOTNET_TieredPGO:0 conserve=DOTNET_GCConserveMemory:7 gen0-4m=DOTNET_GCgen0size:0x400000 no-tiered=DOTNET_TieredCompilation:0 gen0max-6m=DOTNET_GCgen0MaxBudget:0x600000 combined=DOTNET_TieredPGO:0,DOTNET_GCConserveMemory:7,DOTNET_GCgen0MaxBudget:0x600000"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --runs) runs=$2; shift ;;
+    --checks) checks=$2; shift ;;
+    --root) root=$(cd "$2" && pwd); shift ;;
+    --variants) variants=$2; shift ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] && [ "$runs" -le 9 ] || { echo "--runs must be 1..9" >&2; exit 2; }
+[[ "$checks" =~ ^[0-9]+$ ]] && [ "$checks" -le 50000 ] || { echo "--checks must be 0..50000" >&2; exit 2; }
+[ "$build" = 1 ] && (cd "$root" && dotnet build -c Release ConnCheck.Distributed.sln -nologo -clp:ErrorsOnly >/dev/null)
+coordinator="$root/src/Coordinator/bin/Release/net10.0/conn-check.dll"
+agent="$root/src/Agent/bin/Release/net10.0/conn-check-agent.dll"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+work=$(mktemp -d /tmp/conncheck-agentmem.XXXXXX)
+pids=() agents=()
+cleanup() {
+  for pid in "${agents[@]}" "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+python3 bench/lib/listeners.py "$work/ports" 50 3600 &
+pids+=($!)
+for _ in $(seq 100); do [ -f "$work/ports" ] && break; sleep 0.1; done
+read -r -a ports < "$work/ports" || true
+[ ${#ports[@]} -eq 50 ] || { echo "loopback listeners did not start" >&2; exit 1; }
+{
+  echo "checks:"
+  for i in $(seq 0 $((checks - 1))); do echo "  - { type: tcp, name: c$i, from: m, host: 127.0.0.1, port: ${ports[$((i % 50))]} }"; done
+} > "$work/checks.yaml"
+
+# A loaded shared machine can miss the coordinator's 3 s connection deadline; a run only waits for it when it fails.
+printf 'conn-check.coordinator.discovery-timeout = 15s\n' > "$work/coordinator.hocon"
+
+free_port() { python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"; }
+rss_mib() { awk '/^RssAnon:|^RssFile:/ {kb += $2} END {printf "%d", kb / 1024}' "/proc/$1/status"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# one_run ENV...: prints "IDLE_SEED IDLE_MEMBER AFTER_MEMBER" in MiB
+one_run() {
+  local seed_port member_port seed_pid member_pid
+  seed_port=$(free_port 127.0.19.201) member_port=$(free_port 127.0.19.202)
+  env "$@" dotnet "$agent" --zone s --name seed --bind "127.0.19.201:$seed_port" > "$work/seed.log" 2>&1 &
+  seed_pid=$!
+  env "$@" dotnet "$agent" --zone m --name member --bind "127.0.19.202:$member_port" --seed "127.0.19.201:$seed_port" > "$work/member.log" 2>&1 &
+  member_pid=$!
+  agents=("$seed_pid" "$member_pid")
+  local up=0
+  for _ in $(seq 60); do
+    dotnet "$coordinator" agents --seed "127.0.19.201:$seed_port" --hocon "$work/coordinator.hocon" 2>/dev/null | grep -q " 2 agent(s)" && { up=1; break; }
+    sleep 1
+  done
+  [ "$up" = 1 ] || { echo "agents did not cluster" >&2; tail -3 "$work/member.log" >&2; exit 1; }
+  sleep 5  # settle: the greeting's allocations collected, gossip steady
+  local idle_seed idle_member
+  idle_seed=$(rss_mib "$seed_pid") idle_member=$(rss_mib "$member_pid")
+  if [ "$checks" -gt 0 ]; then
+    dotnet "$coordinator" "$work/checks.yaml" --seed "127.0.19.201:$seed_port" --hocon "$work/coordinator.hocon" > "$work/run.out" 2>&1 || true
+    head -1 "$work/run.out" | grep -q "^CONN-CHECK OK: $checks checks passed" || { echo "run failed: $(head -1 "$work/run.out")" >&2; exit 1; }
+  fi
+  echo "$idle_seed $idle_member $(rss_mib "$member_pid")"
+  kill "$seed_pid" "$member_pid" 2>/dev/null || true
+  wait "$seed_pid" "$member_pid" 2>/dev/null || true
+  agents=()
+}
+
+echo "agent RSS (RssAnon+RssFile, MiB), median of $runs; load average at start $(cut -d' ' -f1-3 /proc/loadavg); $(git -C "$root" rev-parse --short HEAD)"
+printf '%-16s %10s %12s %18s  %s\n' variant "idle seed" "idle member" "after $checks" settings
+for v in $variants; do
+  name=${v%%=*} settings=${v#*=}
+  env_args=()
+  IFS=, read -r -a pairs <<< "$settings"
+  for p in "${pairs[@]}"; do [ -n "$p" ] && env_args+=("${p%%:*}=${p#*:}"); done
+  s=() m=() a=()
+  for _ in $(seq "$runs"); do
+    one_run "${env_args[@]}" > "$work/one"  # not in a subshell: a failed run stops the script
+    read -r is im af < "$work/one"
+    s+=("$is") m+=("$im") a+=("$af")
+  done
+  printf '%-16s %10s %12s %18s  %s\n' "$name" "$(printf '%s\n' "${s[@]}" | median)" "$(printf '%s\n' "${m[@]}" | median)" "$(printf '%s\n' "${a[@]}" | median)" "${settings:-as built}"
+done
