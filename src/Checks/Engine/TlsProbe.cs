@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Engine;
 

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Coordinator.Config;
