@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Engine;

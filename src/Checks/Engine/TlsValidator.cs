@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using ConnCheck.Checks.Model;
 
