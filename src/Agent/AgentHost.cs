@@ -5,6 +5,7 @@ using Akka.Event;
 using ConnCheck.Agent.Actors;
 using ConnCheck.Agent.Membership;
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Agent;
@@ -31,7 +32,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             incarnation++;
             var system = ActorSystem.Create(AkkaAddress.SystemName, setup);
             var cluster = Akka.Cluster.Cluster.Get(system);
-            var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions
+            var runner = new CheckRunner(CheckTypes.Default, new RunnerOptions
             {
                 MaxConcurrency = system.Settings.Config.GetInt("conn-check.agent.max-concurrency", 1024),
                 Allowlist = allowlist,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using ConnCheck.Agent;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol;
 using ConnCheck.Protocol.Hosting;
 
@@ -39,7 +40,7 @@ root.SetAction(async (parse, _) =>
         BindHost = bindHost,
         BindPort = bindPort,
         // --public-hostname [::1] or ::1: Akka wants the bare address.
-        PublicHostname = parse.GetValue(publicHostname) is { } advertised ? ConnCheck.Protocol.HostPort.Bare(advertised) : null,
+        PublicHostname = parse.GetValue(publicHostname) is { } advertised ? ConnCheck.Checks.Model.HostPort.Bare(advertised) : null,
         // CONN_CHECK_SEEDS (comma separated) is how /etc/default/conn-check-agent gives them.
         Seeds = [.. parse.GetValue(seeds) ?? [], .. (Environment.GetEnvironmentVariable("CONN_CHECK_SEEDS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
         HoconFile = parse.GetValue(hocon),

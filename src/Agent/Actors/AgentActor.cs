@@ -3,7 +3,8 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Remote;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Types;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Messages;
 
 namespace ConnCheck.Agent.Actors;
@@ -170,7 +171,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         version == ProtocolVersion.Current ? null : $"protocol version {version} is not supported (this agent speaks version {ProtocolVersion.Current})";
 
     private static string? UnknownType(RunBatch batch) =>
-        batch.Checks.Select(c => c.Type).FirstOrDefault(t => CheckRegistry.Default.Find(t) is null) is { } type
+        batch.Checks.Select(c => c.Type).FirstOrDefault(t => CheckTypes.Default.Find(t) is null) is { } type
             ? $"this agent has no check type '{type}' (upgrade it)"
             : null;
 

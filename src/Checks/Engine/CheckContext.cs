@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Engine;
 

@@ -1,8 +1,6 @@
-using ConnCheck.Checks.Types;
-
 namespace ConnCheck.Checks.Engine;
 
-/// <summary>Every check type by name and alias.</summary>
+/// <summary>Check types by name and alias; the product's own list is <c>Types/CheckTypes.cs</c>.</summary>
 public sealed class CheckRegistry
 {
     private readonly Dictionary<string, ICheckType> byName = new(StringComparer.OrdinalIgnoreCase);
@@ -20,25 +18,6 @@ public sealed class CheckRegistry
             }
         }
     }
-
-    public static CheckRegistry Default { get; } = new(
-    [
-        new TcpCheck(),
-        new TlsCheck(),
-        new UdpCheck(),
-        new HttpCheck(),
-        new PostgresCheck(),
-        new MySqlCheck(),
-        new MongoDbCheck(),
-        new RedisCheck(),
-        new MemcacheCheck(),
-        new AmqpCheck(),
-        new SmtpCheck(),
-        new DnsCheck(),
-        new SshCheck(),
-        new GrpcCheck(),
-        new LdapCheck(),
-    ]);
 
     public IReadOnlyList<ICheckType> Types => types;
 

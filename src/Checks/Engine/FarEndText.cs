@@ -9,6 +9,17 @@ public static class FarEndText
     /// <summary>Bytes from the far end as short printable text: ASCII kept, everything else as \xNN.</summary>
     public static string Printable(ReadOnlySpan<byte> bytes, int maxLength = 60)
     {
+        var text = Render(bytes, maxLength, static (sb, b) => sb.Append(CultureInfo.InvariantCulture, $"\\x{b:x2}"), escapeQuotes: true);
+        return string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Far-end bytes as a short quote for a message: ASCII kept, everything else as '.'.</summary>
+    public static string Quoted(ReadOnlySpan<byte> bytes, int maxLength = 60) =>
+        $"'{Failures.OneLine(Render(bytes, maxLength, static (sb, _) => sb.Append('.'), escapeQuotes: false))}'";
+
+    // The one loop both forms share: printable ASCII kept, CR and LF as spaces, the rest as the caller writes it.
+    private static string Render(ReadOnlySpan<byte> bytes, int maxLength, Action<StringBuilder, byte> other, bool escapeQuotes)
+    {
         var text = new StringBuilder();
         foreach (var b in bytes)
         {
@@ -18,7 +29,7 @@ public static class FarEndText
                 break;
             }
 
-            if (b is >= 0x20 and < 0x7f && b != (byte)'|' && b != (byte)'"')
+            if (b is >= 0x20 and < 0x7f && !(escapeQuotes && b is (byte)'|' or (byte)'"'))
             {
                 text.Append((char)b);
             }
@@ -28,10 +39,10 @@ public static class FarEndText
             }
             else
             {
-                text.Append(CultureInfo.InvariantCulture, $"\\x{b:x2}");
+                other(text, b);
             }
         }
 
-        return string.Join(' ', text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return text.ToString();
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Engine;
 

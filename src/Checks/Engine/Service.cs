@@ -45,23 +45,19 @@ public static class Service
     public static Task<CheckOutcome> RunAfterTcpAsync(string host, int port, Reached reached, CheckStep main, CancellationToken cancellationToken) =>
         IsUnixSocket(host) ? Steps.RunAsync(cancellationToken, main) : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), main);
 
-    /// <summary>Far-end bytes as a short printable quote for a message.</summary>
-    public static string Quote(ReadOnlySpan<byte> reply, int maxLength = 60)
+    /// <summary>The original's step names for such a check: tcp:HOST:PORT then PREFIX:HOST:PORT; just the latter over a unix socket.</summary>
+    public static IReadOnlyList<string> StepNamesAfterTcp(string prefix, string host, int port) =>
+        IsUnixSocket(host) ? [$"{prefix}:{host}:{port}"] : [$"tcp:{host}:{port}", $"{prefix}:{host}:{port}"];
+
+    /// <summary>The tcp sub-check, then an "auth" main step given the address tcp reached (databases).</summary>
+    public static Task<CheckOutcome> RunAuthAfterTcpAsync(string host, int port, Func<string, CancellationToken, Task<StepResult>> auth, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder();
-        foreach (var b in reply)
-        {
-            if (text.Length >= maxLength)
-            {
-                text.Append("...");
-                break;
-            }
-
-            text.Append(b is >= 0x20 and < 0x7f ? (char)b : b is (byte)'\r' or (byte)'\n' ? ' ' : '.');
-        }
-
-        return $"'{Failures.OneLine(text.ToString())}'";
+        var reached = new Reached();
+        return RunAfterTcpAsync(host, port, reached, new CheckStep("auth", ct => auth(reached.HostFor(host), ct), IsMain: true), cancellationToken);
     }
+
+    /// <summary>Far-end bytes as a short printable quote for a message (<see cref="FarEndText.Quoted"/>).</summary>
+    public static string Quote(ReadOnlySpan<byte> reply, int maxLength = 60) => FarEndText.Quoted(reply, maxLength);
 
     /// <summary>
     /// One request/reply exchange of a line-based protocol (redis, memcached): writes

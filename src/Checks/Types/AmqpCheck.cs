@@ -1,6 +1,6 @@
 using System.Security.Authentication;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 

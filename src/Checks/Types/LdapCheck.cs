@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 

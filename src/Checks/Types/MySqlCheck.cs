@@ -1,5 +1,5 @@
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using MySqlConnector;
 
 namespace ConnCheck.Checks.Types;
@@ -31,16 +31,14 @@ public sealed class MySqlCheck : ICheckType
     // New type: named like the original's postgres check.
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
     {
-        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
-        return Service.IsUnixSocket(host) ? [$"mysql:{host}:{port}"] : [$"tcp:{host}:{port}", $"mysql:{host}:{port}"];
+        return Service.StepNamesAfterTcp("mysql", fields.String("host"), fields.Int("port", DefaultPort));
     }
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        var reached = new Reached();
-        return Service.RunAfterTcpAsync(host, port, reached, new CheckStep("auth", ct => AuthenticateAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true), cancellationToken);
+        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(fields, reachedHost, port, context, ct), cancellationToken);
     }
 
     private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using Npgsql;
 
 namespace ConnCheck.Checks.Types;
@@ -34,16 +34,14 @@ public sealed class PostgresCheck : ICheckType
 
     public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
     {
-        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
-        return Service.IsUnixSocket(host) ? [$"postgres:{host}:{port}"] : [$"tcp:{host}:{port}", $"postgres:{host}:{port}"];
+        return Service.StepNamesAfterTcp("postgres", fields.String("host"), fields.Int("port", DefaultPort));
     }
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        var reached = new Reached();
-        return Service.RunAfterTcpAsync(host, port, reached, new CheckStep("auth", ct => AuthenticateAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true), cancellationToken);
+        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(fields, reachedHost, port, context, ct), cancellationToken);
     }
 
     private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)

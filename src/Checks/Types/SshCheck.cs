@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 

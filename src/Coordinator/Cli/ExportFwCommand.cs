@@ -1,9 +1,10 @@
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 using ConnCheck.Coordinator.Config;
 using ConnCheck.Coordinator.Firewall;
 using ConnCheck.Coordinator.Remote;
 using ConnCheck.Coordinator.Running;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Cli;
 
@@ -20,7 +21,7 @@ public sealed class ExportFwCommand(string configPath, CheckSelection selection,
         ConnCheckConfig config;
         try
         {
-            config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(configPath);
+            config = new ConfigLoader(CheckTypes.Default, EnvInterpolation.FromProcess).LoadFile(configPath);
             await RunCommand.WarnAsync(config, error).ConfigureAwait(false);
             config = config with { Checks = config.Checks.Where(selection.Includes).ToArray() };
         }

@@ -120,7 +120,7 @@ internal static class HistoryOutput
         return Table(["AT", "PATH", "STATUS", "CHANGE"], rows, "no transitions match");
     }
 
-    private static string Word(Protocol.CheckStatus? status) => status is { } s ? StatusWords.Of(s) : "-";
+    private static string Word(Checks.Model.CheckStatus? status) => status is { } s ? StatusWords.Of(s) : "-";
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 

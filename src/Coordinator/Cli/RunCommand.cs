@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 using ConnCheck.Coordinator.Config;
 using ConnCheck.Coordinator.History;
 using ConnCheck.Coordinator.Remote;
 using ConnCheck.Coordinator.Reporting;
 using ConnCheck.Coordinator.Running;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Cli;
 
@@ -30,7 +31,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         var remoting = EarlyRemoting(deadline.Token);
         try
         {
-            var config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath);
+            var config = new ConfigLoader(CheckTypes.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath);
             phases.Mark("config loaded");
             await WarnAsync(config, error).ConfigureAwait(false);
             if (settings.ValidateOnly)
@@ -63,7 +64,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
             }
 
             var defaultTimeout = TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds);
-            var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions
+            var runner = new CheckRunner(CheckTypes.Default, new RunnerOptions
             {
                 MaxConcurrency = settings.Concurrency,
                 DefaultTimeout = defaultTimeout,

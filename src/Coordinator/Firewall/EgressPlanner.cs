@@ -1,5 +1,5 @@
 using ConnCheck.Coordinator.Running;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Coordinator.Firewall;

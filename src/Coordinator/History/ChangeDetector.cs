@@ -1,5 +1,5 @@
 using System.Globalization;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.History;
 

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.History;
 

@@ -1,5 +1,5 @@
 using ConnCheck.Coordinator.Reporting;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.History;
 

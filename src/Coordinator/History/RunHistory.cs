@@ -90,7 +90,7 @@ public sealed class RunHistory : IAsyncDisposable
 
     private static bool IsFileProblem(Exception ex) => ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException;
 
-    private static string? AgentAddress(RunReport report, Protocol.CheckResult result) =>
+    private static string? AgentAddress(RunReport report, Checks.Model.CheckResult result) =>
         result.Agent is null ? null : report.LiveAgents.GetValueOrDefault(result.Zone)?.FirstOrDefault(a => a.Name == result.Agent)?.Address;
 
     private static string OneLine(Exception ex) => Checks.Engine.Failures.OneLine(ex.Message.TrimEnd('.'));

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Remote;
 using ConnCheck.Coordinator.Running;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Hosting;
 using ConnCheck.Protocol.Messages;
 

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using ConnCheck.Coordinator.Running;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Messages;
 
 namespace ConnCheck.Coordinator.Remote;

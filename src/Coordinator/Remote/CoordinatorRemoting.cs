@@ -63,7 +63,7 @@ public sealed class CoordinatorRemoting : IAsyncDisposable
             host = await BindAddressAsync(peers, cancellationToken).ConfigureAwait(false);
         }
 
-        var advertised = (publicHostname is null ? null : Protocol.HostPort.Bare(publicHostname)) ?? (host is "0.0.0.0" or "::" ? throw new ArgumentException("--bind on a wildcard address needs --public-hostname") : host);
+        var advertised = (publicHostname is null ? null : Checks.Model.HostPort.Bare(publicHostname)) ?? (host is "0.0.0.0" or "::" ? throw new ArgumentException("--bind on a wildcard address needs --public-hostname") : host);
         var overrides = ConfigurationFactory.ParseString($"""
             akka.remote.dot-netty.tcp.hostname = {HoconFiles.Quote(host)}
             akka.remote.dot-netty.tcp.port = {port}

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Coordinator.History;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Reporting;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Reporting;
 

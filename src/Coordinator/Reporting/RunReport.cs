@@ -1,6 +1,6 @@
 using ConnCheck.Coordinator.History;
 using ConnCheck.Coordinator.Running;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Reporting;
 

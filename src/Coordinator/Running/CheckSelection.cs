@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Running;
 

@@ -1,4 +1,4 @@
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Hosting;
 
 namespace ConnCheck.Coordinator.Running;

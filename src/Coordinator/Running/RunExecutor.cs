@@ -1,6 +1,6 @@
 using System.Globalization;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Running;
 

@@ -64,7 +64,7 @@ public static class AkkaAddress
         return colon < 0 || IPAddress.TryParse(text, out _);
     }
 
-    public static string Join(string host, int port) => Protocol.HostPort.Format(host, port);
+    public static string Join(string host, int port) => Checks.Model.HostPort.Format(host, port);
 
     /// <summary>HOST:PORT of an Akka address, for reports.</summary>
     public static string HostPort(string akkaAddress)

@@ -1,3 +1,5 @@
+using ConnCheck.Checks.Model;
+
 namespace ConnCheck.Protocol.Messages;
 
 /// <summary>Marker for every message that crosses the wire between coordinator and agents.</summary>

@@ -3,7 +3,8 @@ using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using ConnCheck.Agent.Actors;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Types;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Hosting;
 using ConnCheck.Protocol.Messages;
 using ConnCheck.Tests.Support;
@@ -26,7 +27,7 @@ public sealed class AgentActorTests : TestKit
     public AgentActorTests()
         : base(TestConfig)
     {
-        agent = Sys.ActorOf(AgentActor.Props(new AgentIdentity("app-1", "web", "10.0.0.1"), new CheckRunner(CheckRegistry.Default, new RunnerOptions()), maxBatchChecks: 10));
+        agent = Sys.ActorOf(AgentActor.Props(new AgentIdentity("app-1", "web", "10.0.0.1"), new CheckRunner(CheckTypes.Default, new RunnerOptions()), maxBatchChecks: 10));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using ConnCheck.Coordinator.Remote;
 using ConnCheck.Coordinator.Running;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Messages;
 
 namespace ConnCheck.Tests.Actors;

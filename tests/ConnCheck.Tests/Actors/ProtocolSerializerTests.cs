@@ -3,7 +3,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Protocol.Messages;
 using ConnCheck.Protocol.Serialization;
 
@@ -204,7 +204,8 @@ internal sealed class NonDefaultValues
             return list;
         }
 
-        if (underlying.IsClass && underlying.Namespace?.StartsWith("ConnCheck.Protocol", StringComparison.Ordinal) == true)
+        // The messages, and the check model they carry (which lives in Checks, below Protocol).
+        if (underlying.IsClass && underlying.Namespace is { } space && (space.StartsWith("ConnCheck.Protocol", StringComparison.Ordinal) || space == "ConnCheck.Checks.Model"))
         {
             return Make(underlying);
         }

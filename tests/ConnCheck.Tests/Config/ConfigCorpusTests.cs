@@ -76,7 +76,7 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
         var comments = File.ReadAllLines(path).Select(l => l.TrimStart('\uFEFF')).Where(l => l.StartsWith("# ", StringComparison.Ordinal)).ToArray();
         string[] Recorded(string key) => comments.Where(l => l.StartsWith($"# {key}: ", StringComparison.Ordinal)).Select(l => l[$"# {key}: ".Length..]).ToArray();
 
-        var config = new ConnCheck.Coordinator.Config.ConfigLoader(ConnCheck.Checks.Engine.CheckRegistry.Default, new ConnCheck.Coordinator.Config.EnvInterpolation(v => Environment.GetValueOrDefault(v))).LoadFile(path);
+        var config = new ConnCheck.Coordinator.Config.ConfigLoader(ConnCheck.Checks.Types.CheckTypes.Default, new ConnCheck.Coordinator.Config.EnvInterpolation(v => Environment.GetValueOrDefault(v))).LoadFile(path);
 
         Assert.Equal(Recorded("parsed"), config.Checks.Select(Summary).ToArray());
         Assert.Equal(Recorded("zones").DefaultIfEmpty("").Single(), string.Join(", ", config.Zones.Values.OrderBy(z => z.Name, StringComparer.Ordinal).Select(z => $"{z.Name} min_agents={z.MinAgents}")));
@@ -85,7 +85,7 @@ public sealed partial class ConfigCorpusTests(ITestOutputHelper output)
             config.Agents.Seeds.Count + config.Agents.Static.Count == 0 ? "" : $"seeds [{string.Join(", ", config.Agents.Seeds)}] static [{string.Join(", ", config.Agents.Static.Select(a => $"{a.Zone}={a.Address}"))}]");
     }
 
-    private static string Summary(ConnCheck.Protocol.CheckSpec c)
+    private static string Summary(ConnCheck.Checks.Model.CheckSpec c)
     {
         static string Number(double? d) => d is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
         var fields = string.Join(" ", c.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value.GetRawText()}"));

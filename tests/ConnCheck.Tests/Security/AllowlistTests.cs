@@ -1,6 +1,6 @@
 using System.Net;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Security;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Types;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Tests.Support;
 
@@ -27,7 +28,7 @@ public static class TestServers
     /// <summary>Runs one check in-process through <see cref="CheckRunner"/>, as conn-check does for zone local.</summary>
     public static Task<CheckResult> RunAsync(string type, IReadOnlyDictionary<string, object> fields, double timeoutSeconds = 10, TlsSettings? tls = null)
     {
-        var checkType = CheckRegistry.Default.Get(type);
+        var checkType = CheckTypes.Default.Get(type);
         var values = fields.ToDictionary(f => f.Key, f => JsonSerializer.SerializeToElement(f.Value));
         var target = checkType.Describe(new CheckFields(values));
         var spec = new CheckSpec
@@ -39,7 +40,7 @@ public static class TestServers
             TimeoutSeconds = timeoutSeconds,
             Fields = values,
         };
-        var runner = new CheckRunner(CheckRegistry.Default, new RunnerOptions { Tls = tls ?? TlsSettings.SystemOnly });
+        var runner = new CheckRunner(CheckTypes.Default, new RunnerOptions { Tls = tls ?? TlsSettings.SystemOnly });
         return runner.RunOneAsync(spec, Vantage.Local, CancellationToken.None);
     }
 

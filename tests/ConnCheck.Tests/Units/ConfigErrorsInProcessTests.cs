@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 using ConnCheck.Coordinator.Config;
 using ConnCheck.Tests.Config;
 
@@ -12,7 +13,7 @@ namespace ConnCheck.Tests.Units;
 /// </summary>
 public sealed partial class ConfigErrorsInProcessTests
 {
-    private static readonly ConfigLoader Loader = new(CheckRegistry.Default, new EnvInterpolation(v => ConfigCorpusTests.Environment.GetValueOrDefault(v)));
+    private static readonly ConfigLoader Loader = new(CheckTypes.Default, new EnvInterpolation(v => ConfigCorpusTests.Environment.GetValueOrDefault(v)));
 
     public static TheoryData<string> ErrorFiles => ConfigCorpusTests.ErrorFiles;
 

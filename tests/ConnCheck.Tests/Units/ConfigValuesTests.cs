@@ -1,4 +1,5 @@
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 using ConnCheck.Coordinator.Config;
 
 namespace ConnCheck.Tests.Units;
@@ -6,7 +7,7 @@ namespace ConnCheck.Tests.Units;
 /// <summary>Value readers and limits of the config loader at their bounds, in process.</summary>
 public sealed class ConfigValuesTests
 {
-    private static readonly ConfigLoader Loader = new(CheckRegistry.Default, new EnvInterpolation(_ => null));
+    private static readonly ConfigLoader Loader = new(CheckTypes.Default, new EnvInterpolation(_ => null));
 
     private static ConnCheckConfig Load(string yaml) => Loader.Load(yaml, "c.yaml");
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Units;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 
 namespace ConnCheck.Tests.Units;
 
@@ -22,7 +23,7 @@ public sealed class RedactionTests
             ["params"] = new Dictionary<string, string> { ["q"] = "public-query" },
         });
 
-        var secrets = Redaction.SecretsOf(CheckRegistry.Default.Get("http"), fields);
+        var secrets = Redaction.SecretsOf(CheckTypes.Default.Get("http"), fields);
 
         Assert.Equal(
             [Convert.ToBase64String(Encoding.UTF8.GetBytes("user:pw-123456")), "Bearer tok-abcdef", "tok-abcdef", "cookie-val", "pw-123456", "p%40ss", "p@ss"],
@@ -39,7 +40,7 @@ public sealed class RedactionTests
             ["headers"] = new[] { new[] { "X-Api-Key", "key-1234" }, new[] { "X-Api-Key", "key-5678" }, new[] { "User-Agent", "probe" } },
         });
 
-        var secrets = Redaction.SecretsOf(CheckRegistry.Default.Get("http"), fields);
+        var secrets = Redaction.SecretsOf(CheckTypes.Default.Get("http"), fields);
 
         Assert.Equal([Convert.ToBase64String(Encoding.UTF8.GetBytes("user:digest-pw")), "digest-pw", "key-1234", "key-5678"], secrets);
     }
@@ -52,8 +53,8 @@ public sealed class RedactionTests
     [InlineData("smtp")]
     public void A_password_field_is_a_secret_and_an_empty_one_is_not(string type)
     {
-        var withPassword = Redaction.SecretsOf(CheckRegistry.Default.Get(type), Fields(new Dictionary<string, object> { ["host"] = "h", ["password"] = "db-pass" }));
-        var empty = Redaction.SecretsOf(CheckRegistry.Default.Get(type), Fields(new Dictionary<string, object> { ["host"] = "h", ["password"] = "" }));
+        var withPassword = Redaction.SecretsOf(CheckTypes.Default.Get(type), Fields(new Dictionary<string, object> { ["host"] = "h", ["password"] = "db-pass" }));
+        var empty = Redaction.SecretsOf(CheckTypes.Default.Get(type), Fields(new Dictionary<string, object> { ["host"] = "h", ["password"] = "" }));
 
         Assert.Contains("db-pass", withPassword);
         Assert.DoesNotContain("h", withPassword);
@@ -63,7 +64,7 @@ public sealed class RedactionTests
     [Fact]
     public void A_url_without_a_password_gives_no_secret()
     {
-        var secrets = Redaction.SecretsOf(CheckRegistry.Default.Get("http"), Fields(new Dictionary<string, object> { ["url"] = "http://only-user@h.example/" }));
+        var secrets = Redaction.SecretsOf(CheckTypes.Default.Get("http"), Fields(new Dictionary<string, object> { ["url"] = "http://only-user@h.example/" }));
 
         Assert.Empty(secrets);
     }

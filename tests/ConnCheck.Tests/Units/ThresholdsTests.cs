@@ -1,5 +1,5 @@
 using ConnCheck.Checks.Engine;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Tests.Units;
 

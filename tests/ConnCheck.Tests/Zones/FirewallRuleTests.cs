@@ -1,5 +1,6 @@
 using System.Net;
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 using ConnCheck.Coordinator.Config;
 using ConnCheck.Coordinator.Firewall;
 using ConnCheck.Coordinator.Running;
@@ -37,7 +38,7 @@ public sealed class FirewallRuleTests
     [Fact]
     public async Task Planner_takes_sources_from_the_live_agents_of_each_zone_and_this_host_for_local_and_skips_reachable_false()
     {
-        var config = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess).Load("""
+        var config = new ConfigLoader(CheckTypes.Default, EnvInterpolation.FromProcess).Load("""
             - type: postgres
               from: [web, batch]
               host: 10.9.0.10

@@ -1,4 +1,4 @@
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Checks.Services;

@@ -1,4 +1,4 @@
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 using ConnCheck.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,4 +1,4 @@
-namespace ConnCheck.Protocol;
+namespace ConnCheck.Checks.Model;
 
 /// <summary>Outcome of a check, ordered from worst to best the way the report sorts them.</summary>
 public enum CheckStatus

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ConnCheck.Protocol;
+namespace ConnCheck.Checks.Model;
 
 /// <summary>Where a check runs when its zone has several live agents.</summary>
 public enum RunOn

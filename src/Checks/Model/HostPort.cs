@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ConnCheck.Protocol;
+namespace ConnCheck.Checks.Model;
 
 /// <summary>
 /// The one way host:port is written anywhere conn-check shows or sends it (check names, sub-checks,

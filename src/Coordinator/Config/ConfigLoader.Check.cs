@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Text.Json;
+using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Model;
+
+namespace ConnCheck.Coordinator.Config;
+
+public sealed partial class ConfigLoader
+{
+    /// <summary>One check: its type, its fields (defaults and the original's names applied) and the rules across fields.</summary>
+    private sealed partial class Reader
+    {
+        private CheckSpec? ReadCheck(YamlNode node, int id, YamlMapping? defaults, IReadOnlyDictionary<string, ZoneSpec> zones)
+        {
+            if (node is not YamlMapping mapping)
+            {
+                Error(node, $"each check must be a mapping with a 'type', got {node.Kind}");
+                return null;
+            }
+
+            var errorsBefore = errors.Count;
+            if (mapping["type"] is not { } typeNode)
+            {
+                Error(mapping, "check has no 'type'");
+                return null;
+            }
+
+            if (typeNode is YamlScalar { IsNull: true })
+            {
+                Error(typeNode, $"'type' is empty; known types: {string.Join(", ", registry.Types.Select(t => t.Name))}");
+                return null;
+            }
+
+            var typeName = ToText(typeNode, "type");
+            if (typeName is null)
+            {
+                return null;
+            }
+
+            var type = registry.Find(typeName);
+            if (type is null)
+            {
+                // Never the expansion of a ${VAR} (it may be a secret), nor a suggestion derived from it.
+                var expanded = typeNode is YamlScalar written && written.Value != typeName;
+                Error(typeNode, $"unknown check type {Shown(typeNode, typeName)}{(expanded ? "" : Suggest(typeName, registry.Names))}; known types: {string.Join(", ", registry.Types.Select(t => t.Name))}");
+                return null;
+            }
+
+            var accepted = AcceptedFields(type);
+            var entries = mapping.Entries.ToList();
+            if (defaults is not null)
+            {
+                entries.AddRange(defaults.Entries.Where(d => (accepted.ContainsKey(d.Key.Value) || OriginalFields.Find(type, d.Key.Value) is RenamedField) && mapping[d.Key.Value] is null));
+            }
+
+            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (key, value) in entries)
+            {
+                var name = key.Value;
+                var inverted = false;
+                switch (OriginalFields.Find(type, name))
+                {
+                    case IgnoredField ignored:
+                        Warn(key, $"field '{name}' of a {type.Name} check is ignored: {ignored.Why}");
+                        continue;
+                    case RenamedField renamed when entries.Any(e => e.Key.Value == renamed.CurrentName):
+                        Error(key, $"set either '{name}' (the original's older name) or '{renamed.CurrentName}', not both");
+                        continue;
+                    case RenamedField renamed:
+                        (name, inverted) = (renamed.CurrentName, renamed.Inverted);
+                        break;
+                }
+
+                if (!accepted.TryGetValue(name, out var field))
+                {
+                    var candidates = accepted.Keys.Concat(OriginalFields.Names(registry).Where(n => OriginalFields.Find(type, n) is not null));
+                    Error(key, $"unknown field '{YamlTree.Shorten(name)}' for a {type.Name} check{Suggest(name, candidates)}");
+                    continue;
+                }
+
+                nodes[name] = value;
+                if (Convert(value, field, type) is { } element)
+                {
+                    values[name] = inverted ? JsonValues.Of(!element.GetBoolean()) : element;
+                }
+            }
+
+            foreach (var missing in accepted.Values.Where(f => f.Required && !values.ContainsKey(f.Name) && !nodes.ContainsKey(f.Name)))
+            {
+                Error(mapping, $"{type.Name} check is missing required field '{missing.Name}'");
+            }
+
+            if (errors.Count > errorsBefore)
+            {
+                return null;
+            }
+
+            var own = new CheckFields(values.Where(v => type.Fields.Any(f => f.Name == v.Key)).ToDictionary(v => v.Key, v => v.Value));
+            if (type.Validate(own) is { } invalid)
+            {
+                Error(nodes.GetValueOrDefault(invalid.Field) ?? mapping, invalid.Message);
+                return null;
+            }
+
+            var common = new CheckFields(values);
+            var from = common.StringList("from");
+            if (from.Count == 0)
+            {
+                from = [Zones.Local];
+            }
+
+            for (var i = 0; i < from.Count; i++)
+            {
+                // Point at the offending item of a from: list, not at the list.
+                var zone = from[i];
+                var at = nodes.GetValueOrDefault("from") is YamlSequence { Items.Count: var n } list && n == from.Count ? list.Items[i] : nodes.GetValueOrDefault("from") ?? mapping;
+                if (!IsZoneName(zone))
+                {
+                    Error(at, $"bad zone name {Shown(at, zone)}: use letters, digits, '-', '_' and '.'");
+                }
+                else if (zones.Count > 0 && zone != Zones.Local && !zones.ContainsKey(zone))
+                {
+                    Error(at, $"zone '{zone}' is not declared under zones:{Suggest(zone, zones.Keys)} (declared: {string.Join(", ", zones.Keys)})");
+                }
+            }
+
+            CheckZoneOverrides(nodes.GetValueOrDefault("zones"), from);
+
+            var on = RunOn.All;
+            if (common.OptionalString("on") is { } onText && !Enum.TryParse(onText, ignoreCase: true, out on))
+            {
+                Error(nodes["on"], $"'on' must be all or any, got {Shown(nodes["on"], onText)}");
+            }
+
+            if (common.Double("timeout") is { } timeout and (<= 0 or > MaxTimeoutSeconds))
+            {
+                Error(nodes["timeout"], $"'timeout' must be more than 0 and at most {MaxTimeoutSeconds} seconds, got {timeout.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            if (common.Double("warn_ms") is { } warn && common.Double("crit_ms") is { } crit && warn > crit)
+            {
+                Error(nodes["warn_ms"], $"warn_ms ({warn}) is above crit_ms ({crit})");
+            }
+
+            foreach (var certField in new[] { "cert_warn_days", "cert_crit_days" }.Where(f => common.Has(f) && !type.UsesTls(own)))
+            {
+                Error(nodes[certField], $"{certField} applies only to checks that use TLS");
+            }
+
+            if (errors.Count > errorsBefore)
+            {
+                return null;
+            }
+
+            var target = type.Describe(own);
+            return new CheckSpec
+            {
+                Id = id,
+                Type = type.Name,
+                Name = common.OptionalString("name") ?? target.Name,
+                PatternNames = new[] { common.OptionalString("name") ?? target.Name, target.Name }.Concat(type.OriginalStepNames(own)).Distinct().ToArray(),
+                Destination = target.Destination,
+                From = from.Distinct().ToArray(),
+                On = on,
+                Tags = common.StringList("tags"),
+                TimeoutSeconds = common.Double("timeout"),
+                Reachable = common.Bool("reachable", true),
+                WarnMs = common.Double("warn_ms"),
+                CritMs = common.Double("crit_ms"),
+                CertWarnDays = common.Double("cert_warn_days"),
+                CertCritDays = common.Double("cert_crit_days"),
+                Fields = own.Values,
+                Line = mapping.Line,
+            };
+        }
+
+        private Dictionary<string, FieldSpec> AcceptedFields(ICheckType type)
+        {
+            if (!acceptedByType.TryGetValue(type, out var accepted))
+            {
+                accepted = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
+                acceptedByType[type] = accepted;
+            }
+
+            return accepted;
+        }
+
+        private JsonElement? Convert(YamlNode node, FieldSpec field, ICheckType type)
+        {
+            if (node is YamlScalar { IsNull: true })
+            {
+                return null;
+            }
+
+            switch (field.Kind)
+            {
+                case FieldKind.String:
+                    return ToText(node, field.Name) is { } text ? JsonValues.Of(text) : null;
+                case FieldKind.Host:
+                    return ToHost(node, field.Name) is { } host ? JsonValues.Of(host) : null;
+                case FieldKind.Integer:
+                    return ToInteger(node, field.Name) is { } integer ? JsonValues.Of(integer) : null;
+                case FieldKind.Port:
+                    return ToInteger(node, field.Name, 1, 65535) is { } port ? JsonValues.Of(port) : null;
+                case FieldKind.Boolean:
+                    return ToBoolean(node, field.Name) is { } flag ? JsonValues.Of(flag) : null;
+                case FieldKind.Seconds:
+                    return ToPositiveNumber(node, field.Name) is { } number ? JsonValues.Of(number) : null;
+                case FieldKind.Url:
+                    return ToUrl(node, field.Name) is { } url ? JsonValues.Of(url) : null;
+                case FieldKind.StringList:
+                    return ToStringList(node, field.Name) is { } list ? JsonValues.Of(list) : null;
+                case FieldKind.StringMap when node is YamlSequence pairs:
+                    return ToPairs(pairs, field.Name) is { } pairList ? JsonValues.Of(pairList) : null;
+                case FieldKind.StringMap:
+                    return ToStringMap(node, field.Name) is { } map ? JsonValues.Of(map) : null;
+                case FieldKind.TextOrForm when node is YamlMapping:
+                    return ToStringMap(node, field.Name) is { } form ? JsonValues.Of(form) : null;
+                case FieldKind.TextOrForm:
+                    return ToText(node, field.Name) is { } body ? JsonValues.Of(body) : null;
+                case FieldKind.ZoneOverrides:
+                    return ToZoneOverrides(node, field, type);
+                case FieldKind.Credentials:
+                    var pair = ToStringList(node, field.Name);
+                    if (pair is not null && pair.Count != 2)
+                    {
+                        Error(node, $"'{field.Name}' must be a list of two items: [username, password]");
+                        return null;
+                    }
+
+                    return pair is null ? null : JsonValues.Of(pair);
+                default:
+                    throw new InvalidOperationException($"unhandled field kind {field.Kind}");
+            }
+        }
+    }
+}
