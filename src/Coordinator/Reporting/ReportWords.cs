@@ -1,6 +1,6 @@
 using ConnCheck.Checks.Engine;
 using ConnCheck.Coordinator.History;
-using ConnCheck.Protocol;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Coordinator.Reporting;
 

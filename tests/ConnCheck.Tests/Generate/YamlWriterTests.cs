@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConnCheck.Checks.Engine;
+using ConnCheck.Checks.Types;
 using ConnCheck.Coordinator.Config;
 using ConnCheck.Coordinator.Firewall;
 using ConnCheck.Coordinator.Generate;
@@ -57,7 +58,7 @@ public sealed class YamlWriterTests
 
         using var file = new TempConfig(generated.ToYaml("test"));
         var pyyaml = await PyYamlAsync(file.Path);
-        var withoutDescriptions = new ConfigLoader(CheckRegistry.Default, EnvInterpolation.FromProcess)
+        var withoutDescriptions = new ConfigLoader(CheckTypes.Default, EnvInterpolation.FromProcess)
             .Load(string.Join("\n", File.ReadAllLines(file.Path).Where(l => !l.StartsWith("  description:", StringComparison.Ordinal))), "generated.yaml");
 
         var checks = pyyaml.EnumerateArray().ToList();
