@@ -110,10 +110,11 @@ class Estate:
         start = time.time()
         proc = subprocess.Popen(["ip", "netns", "exec", self.ns("coord"), "dotnet", self.args.coordinator_dll, self.config,
                                  "--max-timeout", str(MAX_TIMEOUT), "--connect-timeout", str(CONNECT_TIMEOUT)],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         return start, proc
 
     def finish(self, start, proc):
+        # The report is stdout (what Nagios reads); Akka's own errors go to stderr.
         try:
             out, _ = proc.communicate(timeout=MAX_TIMEOUT + 20)
         except subprocess.TimeoutExpired:
@@ -322,5 +323,26 @@ def main():
     return 1 if failures else 0
 
 
+def summarise(log):
+    """The end table again, from the per-run lines of a chaos log (a run stopped before its end)."""
+    row = re.compile(r"^run +(\d+) (\S+) +(\S+) +at [\d.]+s: exit (\d+), ([\d.]+)s, whole again (\S+) after lift( -- .*)?$")
+    stats = {k: {"runs": 0, "fail": 0, "worst": 0.0, "recovery": 0.0} for k in KINDS}
+    for line in open(log):
+        m = row.match(line.strip())
+        if m:
+            s = stats[m.group(2)]
+            s["runs"] += 1
+            s["fail"] += 1 if m.group(7) else 0
+            s["worst"] = max(s["worst"], float(m.group(5)))
+            s["recovery"] = max(s["recovery"], RECOVERY_DEADLINE if m.group(6) == "NEVER" else float(m.group(6).rstrip("s")))
+    print(f"{'fault':14s} {'runs':>5s} {'violations':>10s} {'worst run s':>12s} {'worst whole-again s':>20s}")
+    for k in KINDS:
+        s = stats[k]
+        print(f"{k:14s} {s['runs']:5d} {s['fail']:10d} {s['worst']:12.1f} {s['recovery']:20.1f}")
+    print(f"{'total':14s} {sum(s['runs'] for s in stats.values()):5d} {sum(s['fail'] for s in stats.values()):10d}")
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--summarise"]:
+        sys.exit(summarise(sys.argv[2]))
     sys.exit(main())

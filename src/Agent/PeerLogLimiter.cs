@@ -4,10 +4,10 @@ using Akka.Event;
 namespace ConnCheck.Agent;
 
 /// <summary>
-/// At most one WARNING/ERROR line per inbound connection: a peer that sends garbage on the agent port
+/// At most one line per inbound connection: a peer that sends garbage on the agent port
 /// makes Akka's DotNetty transport log one line per decode error, a TLS failure twice, and the
 /// protocol layer once more. The first line about a peer endpoint (HOST:PORT, the peer's ephemeral
-/// port) is kept; the rest about it within <see cref="Window"/> are dropped. Bounded memory.
+/// port; INFO and above) is kept; the rest about it within <see cref="Window"/> are dropped. Bounded memory.
 /// </summary>
 public sealed partial class PeerLogLimiter(TimeProvider clock)
 {
@@ -17,7 +17,7 @@ public sealed partial class PeerLogLimiter(TimeProvider clock)
 
     public bool ShouldLog(LogEvent e)
     {
-        if (e.LogLevel() < LogLevel.WarningLevel || Peer(e.LogSource, e.Message?.ToString()) is not { } peer)
+        if (e.LogLevel() < LogLevel.InfoLevel || Peer(e.LogSource, e.Message?.ToString()) is not { } peer)
         {
             return true;
         }
@@ -64,7 +64,7 @@ public sealed partial class PeerLogLimiter(TimeProvider clock)
     }
 
     // "channel [[::ffff:127.0.0.1]:4550->[::ffff:127.0.0.1]:43882](Id=...)"
-    [GeneratedRegex(@"channel \[.*?->(?<peer>\[[^\]]*\]:\d+|[^\]\s]+:\d+)\]")]
+    [GeneratedRegex(@"[Cc]hannel \[.*?->(?<peer>\[[^\]]*\]:\d+|[^\]\s]+:\d+)\]")]
     private static partial Regex ChannelPeer();
 
     // "Rejected incoming connection from [[::ffff:127.0.0.1]:43008]"

@@ -36,7 +36,10 @@ public sealed class HostilePeerTests
         var agentCert = ca.IssueNode("conn-check-agent");
         var coordinatorCert = ca.IssueNode("conn-check-coordinator");
         using var agentHocon = tls ? TlsHocon.Pem(agentCert, ca.CaCertificatePath) : new TempConfig("", "plain.hocon");
-        using var coordinatorHocon = tls ? TlsHocon.Pem(coordinatorCert, ca.CaCertificatePath) : new TempConfig("", "plain.hocon");
+        // Discovery waits 3 s by default: too short for a 2-core machine also running the attacks.
+        const string Patient = "conn-check.coordinator { discovery-timeout = 15s, answer-timeout = 20s }";
+        using var coordinatorTls = TlsHocon.Pem(coordinatorCert, ca.CaCertificatePath);
+        using var coordinatorHocon = new TempConfig((tls ? File.ReadAllText(coordinatorTls.Path) + "\n" : "") + Patient, "coordinator.hocon");
         using var clientCertificate = X509Certificate2.CreateFromPemFile(coordinatorCert.CertificatePath, coordinatorCert.KeyPath);
         var associate = await RecordAssociateFrameAsync();
         await using var agent = await AgentProcess.StartAsync("hostile", "hostile-1", extraArgs: ["--hocon", agentHocon.Path]);
@@ -60,11 +63,8 @@ public sealed class HostilePeerTests
         var baseline = await SettledNonBatchLinesAsync(agent);
         async Task PhaseAsync(string what, int connections, Func<Task> attack)
         {
-            var before = await SettledNonBatchLinesAsync(agent);
             await attack();
             offending += connections;
-            var after = await SettledNonBatchLinesAsync(agent);
-            Assert.True(after - before <= connections, $"{what}: {after - before} log lines for {connections} connections:\n{agent.Process.Output}");
             Assert.False(agent.Process.HasExited, $"{what} stopped the agent:\n{agent.Process.Output}");
         }
 
@@ -75,7 +75,9 @@ public sealed class HostilePeerTests
             random.NextBytes(bytes);
             await stream.WriteAsync(bytes, ct);
         }));
-        await PhaseAsync("handshake then garbage", PerKind, () => peer.EachAsync(PerKind, async (stream, ct) =>
+        // Plus one line for the address all these handshakes claim (a coordinator that is gone): the agent's
+        // association to it fails once, and Akka gates that address.
+        await PhaseAsync("handshake then garbage", PerKind + 1, () => peer.EachAsync(PerKind, async (stream, ct) =>
         {
             await stream.WriteAsync(associate, ct);
             var garbage = new byte[2048];
@@ -109,6 +111,7 @@ public sealed class HostilePeerTests
                     var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                     sockets.Add(socket);
                     await socket.ConnectAsync(IPAddress.Loopback, agent.Port);
+                    peer.Ports.Add(((IPEndPoint)socket.LocalEndPoint!).Port);
                 }
 
                 var during = await ProcessRunner.ConnCheckAsync(coordinatorArgs);
@@ -133,7 +136,13 @@ public sealed class HostilePeerTests
         var batches = agent.Process.StdoutLines.Count(l => l.Contains(" batch ", StringComparison.Ordinal) && l.Contains(" checks, ", StringComparison.Ordinal));
         Assert.Equal(during.Count + 3, batches);
         Assert.Equal(during.Count + 3, await target.SettledCountAsync());
-        Assert.True(await SettledNonBatchLinesAsync(agent) - baseline <= offending, agent.Process.Output);
+        // One line at most about each offending connection (named by its port), and no flood of others:
+        // each coordinator run may add two (its disconnect), the handshakes' claimed address one.
+        var lines = agent.Process.StdoutLines;
+        var worst = peer.Ports.Select(p => (Port: p, Lines: lines.Count(l => l.Contains($":{p}]", StringComparison.Ordinal) || l.Contains($"%3A{p}-", StringComparison.Ordinal)))).MaxBy(p => p.Lines);
+        Assert.True(worst.Lines <= 1, $"{worst.Lines} log lines about the connection from port {worst.Port}:\n{agent.Process.Output}");
+        var added = await SettledNonBatchLinesAsync(agent) - baseline;
+        Assert.True(added <= offending + (2 * (during.Count + 2)), $"{added} log lines for {offending} offending connections and {during.Count + 2} runs:\n{agent.Process.Output}");
     }
 
     /// <summary>The agent's log lines other than batch lines, once no new line has come for a second (the logger is asynchronous).</summary>
@@ -223,6 +232,9 @@ public sealed class HostilePeerTests
     /// <summary>Raw connections to the agent's port, over TLS with a client certificate when one is given.</summary>
     private sealed class Peer(int port, X509Certificate2? certificate)
     {
+        /// <summary>The local ports of every connection made, to find the agent's log lines about each.</summary>
+        public List<int> Ports { get; } = [];
+
         /// <returns>How many of the connections the agent closed within 15 s (only counted when <paramref name="waitForClose"/>).</returns>
         public async Task<int> EachAsync(int count, Func<Stream, CancellationToken, Task> send, bool waitForClose = false)
         {
@@ -232,6 +244,7 @@ public sealed class HostilePeerTests
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+                Ports.Add(((IPEndPoint)client.Client.LocalEndPoint!).Port);
                 Stream stream = client.GetStream();
                 if (certificate is not null)
                 {

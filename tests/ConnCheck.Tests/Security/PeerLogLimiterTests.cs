@@ -22,7 +22,7 @@ public sealed class PeerLogLimiterTests
     }
 
     [Fact]
-    public void Only_the_first_warning_or_error_about_a_peer_is_logged_within_the_window()
+    public void Only_the_first_line_about_a_peer_is_logged_within_the_window()
     {
         var clock = new Clock();
         var limiter = new PeerLogLimiter(clock);
@@ -32,7 +32,8 @@ public sealed class PeerLogLimiterTests
         Assert.False(limiter.ShouldLog(Line(40001)));
         Assert.False(limiter.ShouldLog(new Error(null, "akka://conn-check/system/transports/akkaprotocolmanager.tcp.0/akkaProtocol-tcp%3A%2F%2Fconn-check%40127.0.0.1%3A40001-3", typeof(PeerLogLimiterTests), "Error while decoding")));
         Assert.True(limiter.ShouldLog(Line(40002)));
-        Assert.True(limiter.ShouldLog(new Info(Tcp, typeof(PeerLogLimiterTests), "channel [[::ffff:127.0.0.1]:4550->[::ffff:127.0.0.1]:40001] info")));
+        Assert.False(limiter.ShouldLog(new Info(Tcp, typeof(PeerLogLimiterTests), "Connection was reset by the remote peer. Channel [[::ffff:127.0.0.1]:4550->[::ffff:127.0.0.1]:40001](Id=1)")));
+        Assert.True(limiter.ShouldLog(new Debug(Tcp, typeof(PeerLogLimiterTests), "channel [[::ffff:127.0.0.1]:4550->[::ffff:127.0.0.1]:40001] debug")));
         clock.Now += PeerLogLimiter.Window;
         Assert.True(limiter.ShouldLog(Line(40001)));
     }
