@@ -29,10 +29,12 @@ fi
 tools=/tmp/conncheck-fuzz-tools
 [ -x "$tools/sharpfuzz" ] || dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$tools" >/dev/null
 
-work=$(mktemp -d /tmp/conncheck-fuzz.XXXXXX)
+# Not under /tmp: afl-cmin refuses to work there.
+mkdir -p artifacts
+work=$(mktemp -d "$root/artifacts/fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 dotnet publish tests/fuzz/ConnCheck.Fuzz/ConnCheck.Fuzz.csproj -c Release -o "$work/bin" -nologo -clp:ErrorsOnly >/dev/null
-for dll in ConnCheck.Coordinator.dll ConnCheck.Protocol.dll ConnCheck.Checks.dll YamlDotNet.dll; do
+for dll in conn-check.dll ConnCheck.Protocol.dll ConnCheck.Checks.dll YamlDotNet.dll; do
   "$tools/sharpfuzz" "$work/bin/$dll" >/dev/null
 done
 
