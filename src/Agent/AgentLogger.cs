@@ -21,10 +21,11 @@ public sealed class AgentLogger : ReceiveActor
             .Select(s => AkkaAddress.HostPort(s))
             .SelectMany(hostPort => new[] { "@" + hostPort, Uri.EscapeDataString("@" + hostPort) })
             .ToArray();
+        var perPeer = new PeerLogLimiter(TimeProvider.System);
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
-            if (!IsSeedNoise(e, seedMarks))
+            if (!IsSeedNoise(e, seedMarks) && perPeer.ShouldLog(e))
             {
                 Console.Out.WriteLine(Format(e, stackTraces));
             }

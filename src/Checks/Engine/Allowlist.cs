@@ -55,6 +55,9 @@ public sealed class Allowlist
 
     public bool Allows(IPAddress address, int port) => rules.Any(r => r.Allows(address, port));
 
+    /// <summary>The outcome of a check refused before any connection: one failed step with the refusal.</summary>
+    public static CheckOutcome Refused(string checkType, string refusal) => new([new SubCheckResult(checkType, false, 0, refusal)]);
+
     /// <summary>Why the agent must not connect to <paramref name="destination"/>, or null when it may.</summary>
     public async Task<string?> RefusalAsync(Destination destination, CancellationToken cancellationToken)
     {

@@ -104,7 +104,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         var refusal = options.Allowlist is { } allowlist ? await RefusalAsync(allowlist, spec.Destination, timeoutSource.Token).ConfigureAwait(false) : null;
         cancellationToken.ThrowIfCancellationRequested();
         var work = refusal is not null
-            ? Task.FromResult(new CheckOutcome([new SubCheckResult(type.Name, false, 0, refusal)]))
+            ? Task.FromResult(Allowlist.Refused(type.Name, refusal))
             : spec.Reachable
             ? type.RunAsync(fields, context, timeoutSource.Token)
             : Reachability.ProbeAsync(spec.Destination, type.UdpProbe(fields), timeoutSource.Token);

@@ -70,7 +70,7 @@ public sealed partial class HttpCheck
                     }
 
                     visited.Add(next);
-                    if (context.Allowlist is { } allowlist && Proxy() is null
+                    if (context.Allowlist is { } allowlist
                         && await allowlist.RefusalAsync(new Destination(next.DnsSafeHost, next.Port), cancellationToken).ConfigureAwait(false) is { } refusal)
                     {
                         return new StepResult(false, $"redirect to {Failures.OneLine(Show(next), 200)} {refusal}", notAfter);

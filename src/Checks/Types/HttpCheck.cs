@@ -104,14 +104,21 @@ public sealed partial class HttpCheck : ICheckType
         return OriginalNames.Prefixed(Describe(fields).Name, $"tcp:{host}:{port}", "");
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public async Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
         var target = Describe(fields);
+        var url = new Uri(fields.String("url"));
+        if (ProxyEndpoint(fields) is not null && context.Allowlist is { } allowlist
+            && await allowlist.RefusalAsync(new Destination(url.DnsSafeHost, url.Port), cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            return Allowlist.Refused(Name, refusal);
+        }
+
         var request = new HttpRun(fields, context);
-        return Steps.RunAsync(
+        return await Steps.RunAsync(
             cancellationToken,
             Net.TcpStep(target.Destination.Host, target.Destination.Port),
-            new CheckStep(target.Name, request.RunAsync, IsMain: true));
+            new CheckStep(target.Name, request.RunAsync, IsMain: true)).ConfigureAwait(false);
     }
 
     /// <summary>The URL as written, without any user:password part, for names and messages.</summary>

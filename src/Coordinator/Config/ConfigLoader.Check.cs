@@ -80,9 +80,15 @@ public sealed partial class ConfigLoader
                 }
 
                 nodes[name] = value;
+                var errorsBeforeValue = errors.Count;
                 if (Convert(value, field, type) is { } element)
                 {
                     values[name] = inverted ? JsonValues.Of(!element.GetBoolean()) : element;
+                }
+                else if (field.Required && errors.Count == errorsBeforeValue)
+                {
+                    // "host:" with nothing after it (found by fuzzing): else Describe threw without a position.
+                    Error(value, $"required field '{name}' has no value");
                 }
             }
 

@@ -36,6 +36,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     {
         MaxDepth = 16,
         Converters = { new JsonStringEnumConverter() },
+        // A peer's null or missing member where the record has none is a malformed message, not a
+        // record that throws later (RunBatch.Checks = null crashed the agent's first log line).
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     };
 
     public override int Identifier => Id;

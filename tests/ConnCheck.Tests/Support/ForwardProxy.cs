@@ -32,6 +32,9 @@ public sealed class ForwardProxy : IDisposable
 
     public int Port => server.Port;
 
+    /// <summary>Connections accepted, whatever they asked for.</summary>
+    public int Accepted => server.Accepted;
+
     public string Url => $"http://127.0.0.1:{Port}";
 
     /// <summary>Request lines of the requests it forwarded or tunnelled ("CONNECT 127.0.0.1:4433 HTTP/1.1").</summary>
