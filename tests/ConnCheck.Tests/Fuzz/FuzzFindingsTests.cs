@@ -13,7 +13,7 @@ public sealed class FuzzFindingsTests
     [Fact]
     public void A_required_field_with_no_value_is_a_config_error_with_its_position()
     {
-        var error = Assert.Throws<ConfigException>(() => new ConfigLoader(CheckRegistry.Default, new EnvInterpolation(_ => null)).Load("""
+        var error = Assert.Throws<ConfigException>(() => new ConfigLoader(ConnCheck.Checks.Types.CheckTypes.Default, new EnvInterpolation(_ => null)).Load("""
             - type: tcp
               host:
               port: 5432

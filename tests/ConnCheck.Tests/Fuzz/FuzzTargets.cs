@@ -21,7 +21,7 @@ public static class FuzzTargets
     {
         try
         {
-            new ConfigLoader(CheckRegistry.Default, new EnvInterpolation(_ => null)).Load(input, "fuzz.yaml");
+            new ConfigLoader(ConnCheck.Checks.Types.CheckTypes.Default, new EnvInterpolation(_ => null)).Load(input, "fuzz.yaml");
         }
         catch (ConfigException)
         {
