@@ -38,7 +38,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 Allowlist = allowlist,
             });
             var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);
-            var agent = system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000)), "agent");
+            system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000)), "agent");
             system.ActorOf(DirectoryActor.Props(cluster), "directory");
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,11 +77,6 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 break;
             }
 
-            if (finished == removed.Task && !stopping.IsCompleted)
-            {
-                await DrainAsync(system, agent, stopping).ConfigureAwait(false);
-            }
-
             // A restart that keeps failing at once (a seed whose certificate is not trusted) backs off
             // instead of hammering the seed and the log.
             quickRestarts = DateTime.UtcNow - started < TimeSpan.FromSeconds(30) ? quickRestarts + 1 : 0;
@@ -94,24 +89,6 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             await system.Terminate().WaitAsync(ShutdownLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             await Task.Delay(pause, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// An agent that must restart to rejoin (a seed came back as a new cluster, this one was quarantined)
-    /// is otherwise healthy: the coordinators it runs batches for still reach it. It finishes those
-    /// batches first, taking no new one, for at most conn-check.agent.rejoin-drain-limit.
-    /// </summary>
-    private static async Task DrainAsync(ActorSystem system, IActorRef agent, Task stopping)
-    {
-        var limit = system.Settings.Config.GetTimeSpan("conn-check.agent.rejoin-drain-limit", TimeSpan.FromSeconds(60));
-        var drained = agent.Ask<AgentActor.Drained>(AgentActor.Drain.Instance, limit);
-        var first = await Task.WhenAny(drained, stopping).ConfigureAwait(false);
-        if (first == drained && drained.IsCompletedSuccessfully)
-        {
-            return;
-        }
-
-        system.Log.Warning("restarting with batches still running: {0}", first == stopping ? "the ActorSystem is stopping" : $"they did not finish within {limit.TotalSeconds:0.#}s (conn-check.agent.rejoin-drain-limit)");
     }
 
     private static async Task LeaveAsync(ActorSystem system, Akka.Cluster.Cluster cluster)

@@ -69,60 +69,6 @@ public sealed class MembershipTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task An_agent_that_must_rejoin_first_finishes_the_batch_it_is_running()
-    {
-        // The seed restarts (leaving, as on an upgrade) and comes back as a new cluster of one; the other
-        // agent finds itself on an island within a second and must restart to rejoin, while its check
-        // still waits on a silent target.
-        using var quickIslands = new TempConfig("""
-            conn-check.agent.down-unreachable-after = 2s
-            conn-check.agent.seed-check-interval = 1s
-            akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
-            akka.cluster.retry-unsuccessful-join-after = 2s
-            """, "quick-islands.hocon");
-        string[] hocon = ["--hocon", quickIslands.Path];
-        var seedPort = Loopback.ClosedPort();
-        var seed = await AgentProcess.StartAsync("web", "web-seed", extraArgs: hocon, port: seedPort);
-        await using var member = await AgentProcess.StartAsync("web", "web-2", [seed.Address], hocon);
-        AgentProcess? reborn = null;
-        var seedKilled = false;
-        try
-        {
-            await WaitForAgentsAsync(seed.Address, 2);
-            using var silent = new AcceptingListener();
-            using var config = new TempConfig($"- {{ type: redis, name: slow, from: web, on: all, host: 127.0.0.1, port: {silent.Port}, timeout: 25 }}\n");
-            var run = ProcessRunner.ConnCheckAsync(config.Path, "--seed", member.Address);
-            // Each agent connects twice: its tcp step, then the redis step that waits for an answer.
-            Assert.Equal(4, await silent.AcceptedAsync(4));
-
-            seed.Process.Terminate();
-            seedKilled = true;
-            Assert.Equal(0, await seed.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            await seed.DisposeAsync();
-            reborn = await AgentProcess.StartAsync("web", "web-seed", extraArgs: hocon, port: seedPort);
-            var report = await run;
-
-            Assert.True(report.Lines.Any(l => l.StartsWith("web/web-2 slow FAILED - ", StringComparison.Ordinal) && l.Contains("timed out", StringComparison.Ordinal)), report.ToString());
-            Assert.Contains(report.Lines, l => l.StartsWith("web/web-seed slow UNKNOWN - ", StringComparison.Ordinal));
-            Assert.Contains("finishing 1 running batch(es) before the restart to rejoin", member.Process.Output, StringComparison.Ordinal);
-            await member.Process.WaitForLineAsync(l => l.Contains("restarting to rejoin in", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "web-2 restarting once its batch is done");
-            await WaitForAgentsAsync(reborn.Address, 2);
-        }
-        finally
-        {
-            if (!seedKilled)
-            {
-                await seed.DisposeAsync();
-            }
-
-            if (reborn is not null)
-            {
-                await reborn.DisposeAsync();
-            }
-        }
-    }
-
     public void Dispose() => fastDowning.Dispose();
 
     private static Task WaitForAgentsAsync(string seed, int count) =>
