@@ -17,10 +17,10 @@ bench_cleanup() {
   rm -rf "$work"
 }
 
-# start_listeners COUNT: COUNT loopback listeners that accept and close (they stop by themselves
-# after 15 minutes); their ports go into the array $ports.
+# start_listeners COUNT [SECONDS]: COUNT loopback listeners that accept and close (they stop by
+# themselves after SECONDS, 15 minutes by default); their ports go into the array $ports.
 start_listeners() {
-  python3 bench/lib/listeners.py "$work/ports" "$1" 900 &
+  python3 bench/lib/listeners.py "$work/ports" "$1" "${2:-900}" &
   pids+=($!)
   for _ in $(seq 100); do [ -f "$work/ports" ] && break; sleep 0.1; done
   read -r -a ports < "$work/ports" || true  # no trailing newline

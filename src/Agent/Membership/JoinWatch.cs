@@ -3,7 +3,6 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Remote;
 using ConnCheck.Protocol.Hosting;
-using Failures = ConnCheck.Checks.Engine.Failures;
 
 namespace ConnCheck.Agent.Membership;
 
@@ -74,9 +73,9 @@ public sealed class JoinWatch : ReceiveActor, IWithTimers
     private static string Reason(Exception? cause)
     {
         // A seed behind a DROP rule: Akka gives up the association after its handshake timeout.
-        var text = cause?.GetBaseException().Message ?? "association failed";
-        return text.Contains("timed out", StringComparison.OrdinalIgnoreCase) ? "timed out (dropped by a firewall?)"
-            : Failures.TransportWords(text) ?? Failures.OneLine(text, 200);
+        var failure = PeerFailures.Classify(cause, secure: false);
+        return failure == PeerFailure.TimedOut ? "timed out (dropped by a firewall?)"
+            : PeerFailures.TransportWords(failure) ?? PeerFailures.OneLine(cause, "association failed");
     }
 
     private sealed class Check : INoSerializationVerificationNeeded

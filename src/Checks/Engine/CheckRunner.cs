@@ -119,12 +119,12 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         else
         {
             _ = work.ContinueWith(static t => t.Exception, TaskScheduler.Default);
-            outcome = new CheckOutcome([new SubCheckResult(type.Name, false, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Failures.Words(TransportFailure.TimedOut))]);
+            outcome = new CheckOutcome([new SubCheckResult(type.Name, false, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Failures.Words(TransportFailure.TimedOut))]) { Failure = TransportFailure.TimedOut };
         }
 
-        if (timeoutSource.IsCancellationRequested)
+        if (timeoutSource.IsCancellationRequested && outcome.Failure == TransportFailure.TimedOut)
         {
-            outcome = outcome with { Steps = outcome.Steps.Select(s => s.Passed || s.Message != Failures.Words(TransportFailure.TimedOut) ? s : s with { Message = $"timed out after {timeout.TotalSeconds:0.###}s" }).ToArray() };
+            outcome = outcome with { Steps = outcome.Steps.Select(s => s.Passed ? s : s with { Message = $"timed out after {timeout.TotalSeconds:0.###}s" }).ToArray() };
         }
 
         var secrets = Redaction.SecretsOf(type, fields);
@@ -184,7 +184,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         catch (Exception ex)
         {
             // A check type that throws instead of returning a failed step still yields a result.
-            return new CheckOutcome([new SubCheckResult(type.Name, false, 0, Failures.Describe(ex))]);
+            return new CheckOutcome([new SubCheckResult(type.Name, false, 0, Failures.Describe(ex))]) { Failure = Failures.OfStep(ex) };
         }
     }
 }

@@ -40,6 +40,13 @@ public static class Failures
         return OneLine(innermost.Message);
     }
 
+    /// <summary>
+    /// The failure a step reports for <paramref name="exception"/>: what <see cref="Describe"/> names in
+    /// plain words, or Other when its words are the far end's or list several addresses.
+    /// </summary>
+    public static TransportFailure OfStep(Exception exception) =>
+        exception is AddressesFailedException ? TransportFailure.Other : Classify(exception);
+
     public static TransportFailure Classify(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -78,16 +85,6 @@ public static class Failures
         TransportFailure.None => "connected",
         _ => "failed",
     };
-
-    /// <summary>
-    /// Words for a transport failure known only by its message text (Akka's association errors carry
-    /// the socket error as text): refused, reset or no route; null for anything else.
-    /// </summary>
-    public static string? TransportWords(string message) =>
-        message.Contains("refused", StringComparison.OrdinalIgnoreCase) ? "connection refused"
-        : message.Contains("reset", StringComparison.OrdinalIgnoreCase) ? "connection reset"
-        : message.Contains("unreachable", StringComparison.OrdinalIgnoreCase) || message.Contains("no route", StringComparison.OrdinalIgnoreCase) ? "no route to host"
-        : null;
 
     /// <summary>Far-end text in one line, without the characters that break the Nagios format.</summary>
     public static string OneLine(string text, int maxLength = 400)

@@ -44,7 +44,7 @@ public interface ICheckType
 public sealed record CheckTarget(string Name, Destination Destination)
 {
     /// <summary>The common case: <c>host</c> and <c>port</c> fields, named "PREFIX:HOST:PORT" (IPv6 bracketed).</summary>
-    public static CheckTarget OfHostPort(string prefix, CheckFields fields, int defaultPort = 0, string protocol = "tcp")
+    public static CheckTarget OfHostPort(string prefix, CheckFields fields, int defaultPort = 0, DestinationProtocol protocol = DestinationProtocol.Tcp)
     {
         var host = fields.String("host");
         var port = fields.Int("port", defaultPort);

@@ -13,18 +13,18 @@ public static class Reachability
 {
     public static async Task<CheckOutcome> ProbeAsync(Destination destination, byte[] udpProbe, CancellationToken cancellationToken)
     {
-        var name = $"{destination.Protocol}:{destination}";
+        var name = $"{destination.Protocol.Word()}:{destination}";
         var probe = destination.Protocol switch
         {
-            "udp" => await ProbeUdpAsync(destination, udpProbe, cancellationToken).ConfigureAwait(false),
-            "unix" => await ProbeUnixAsync(destination.Host, cancellationToken).ConfigureAwait(false),
+            DestinationProtocol.Udp => await ProbeUdpAsync(destination, udpProbe, cancellationToken).ConfigureAwait(false),
+            DestinationProtocol.Unix => await ProbeUnixAsync(destination.Host, cancellationToken).ConfigureAwait(false),
             _ => await ProbeTcpAsync(destination, cancellationToken).ConfigureAwait(false),
         };
 
         // A name's address is named: the firewall rule to fix is for that address.
-        var to = probe.Answered is { } address && !HostPort.IsLiteral(destination.Host) ? $" {(destination.Protocol == "udp" ? "from" : "to")} {HostPort.Address(address)}" : "";
+        var to = probe.Answered is { } address && !HostPort.IsLiteral(destination.Host) ? $" {(destination.Protocol == DestinationProtocol.Udp ? "from" : "to")} {HostPort.Address(address)}" : "";
         var step = probe.Failure is null
-            ? new SubCheckResult(name, false, 0, destination.Protocol == "udp" ? $"reachable: got a reply{to}, but this path must be closed" : $"reachable: connection succeeded{to}, but this path must be closed")
+            ? new SubCheckResult(name, false, 0, destination.Protocol == DestinationProtocol.Udp ? $"reachable: got a reply{to}, but this path must be closed" : $"reachable: connection succeeded{to}, but this path must be closed")
             : new SubCheckResult(name, true, 0, $"unreachable as required: {probe.Failure}");
         return new CheckOutcome([step]);
     }

@@ -10,6 +10,7 @@ public static class Steps
     {
         var results = new List<SubCheckResult>(steps.Length);
         double? mainMs = null;
+        var failure = TransportFailure.None;
         DateTimeOffset? notAfter = null;
         var main = steps.FirstOrDefault(s => s.IsMain) ?? steps[^1];
 
@@ -24,11 +25,11 @@ public static class Steps
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // The runner decides whether this was the check's timeout or the end of the run.
-                result = StepResult.Fail(Failures.Words(TransportFailure.TimedOut));
+                result = StepResult.Fail(TransportFailure.TimedOut);
             }
             catch (Exception ex)
             {
-                result = StepResult.Fail(Failures.Describe(ex));
+                result = StepResult.Fail(ex);
             }
 
             var elapsed = watch.Elapsed.TotalMilliseconds;
@@ -41,10 +42,11 @@ public static class Steps
 
             if (!result.Passed)
             {
+                failure = result.Failure;
                 break;
             }
         }
 
-        return new CheckOutcome(results, mainMs, notAfter);
+        return new CheckOutcome(results, mainMs, notAfter) { Failure = failure };
     }
 }

@@ -42,7 +42,7 @@ public sealed record CheckSpec
 }
 
 /// <summary>The far end of a check: what a firewall rule must allow.</summary>
-public sealed record Destination(string Host, int Port, string Protocol = "tcp")
+public sealed record Destination(string Host, int Port, DestinationProtocol Protocol = DestinationProtocol.Tcp)
 {
     public override string ToString() => Port == 0 ? Host : HostPort.Format(Host, Port);
 }

@@ -40,7 +40,7 @@ public sealed class DnsCheck : ICheckType
 
     public FieldError? Validate(CheckFields fields) =>
         !Records.Contains(Record(fields)) ? new FieldError("record", $"dns 'record' must be one of {string.Join(", ", Records)}, got '{fields.OptionalString("record")}'")
-        : Transport(fields) is not ("udp" or "tcp") ? new FieldError("transport", $"dns 'transport' must be udp or tcp, got '{fields.OptionalString("transport")}'")
+        : TransportWord(fields) is not ("udp" or "tcp") ? new FieldError("transport", $"dns 'transport' must be udp or tcp, got '{fields.OptionalString("transport")}'")
         : fields.Bool("exact", false) && !fields.Has("expect") ? new FieldError("exact", "dns 'exact: true' needs an 'expect' list")
         : null;
 
@@ -68,7 +68,9 @@ public sealed class DnsCheck : ICheckType
 
     private static string Record(CheckFields fields) => fields.String("record", "A").ToUpperInvariant();
 
-    private static string Transport(CheckFields fields) => fields.String("transport", "udp").ToLowerInvariant();
+    private static string TransportWord(CheckFields fields) => fields.String("transport", "udp").ToLowerInvariant();
+
+    private static DestinationProtocol Transport(CheckFields fields) => TransportWord(fields) == "tcp" ? DestinationProtocol.Tcp : DestinationProtocol.Udp;
 
     private static string QueryName(CheckFields fields) => fields.String("query");
 
@@ -83,7 +85,7 @@ public sealed class DnsCheck : ICheckType
         var type = Enum.Parse<QueryType>(record);
         var name = QueryName(fields);
         var question = Question(fields);
-        var tcp = Transport(fields) == "tcp";
+        var tcp = Transport(fields) == DestinationProtocol.Tcp;
         var recursion = fields.Bool("recursion", true);
         if (await DnsProbe.ProblemAsync(address, port, tcp, question, (ushort)type, recursion, context, cancellationToken).ConfigureAwait(false) is { } problem)
         {

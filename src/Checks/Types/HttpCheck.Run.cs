@@ -88,7 +88,7 @@ public sealed partial class HttpCheck
             }
             catch (HttpRequestException ex)
             {
-                return new StepResult(false, Describe(ex, uri), notAfter ?? validator?.NotAfter);
+                return new StepResult(false, Describe(ex, uri), notAfter ?? validator?.NotAfter) { Failure = Failures.OfStep(ex) };
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && HandshakePending(uri))
             {

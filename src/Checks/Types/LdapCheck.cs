@@ -175,7 +175,7 @@ public sealed class LdapCheck : ICheckType
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
-            return new StepResult(false, Service.Describe(ex), notAfter);
+            return new StepResult(false, Service.Describe(ex), notAfter) { Failure = Failures.OfStep(ex) };
         }
         finally
         {

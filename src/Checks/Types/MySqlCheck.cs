@@ -24,7 +24,7 @@ public sealed class MySqlCheck : ICheckType
     {
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
-        var destination = Service.IsUnixSocket(host) ? new Destination(host, 0, "unix") : new Destination(host, port);
+        var destination = Service.IsUnixSocket(host) ? new Destination(host, 0, DestinationProtocol.Unix) : new Destination(host, port);
         return new CheckTarget($"mysql:{HostPort.Format(host, port)}", destination);
     }
 

@@ -27,7 +27,7 @@ public sealed class PostgresCheck : ICheckType
         var host = fields.String("host");
         var port = fields.Int("port", DefaultPort);
         var destination = Service.IsUnixSocket(host)
-            ? new Destination(Path.Combine(host, $".s.PGSQL.{port}"), 0, "unix")
+            ? new Destination(Path.Combine(host, $".s.PGSQL.{port}"), 0, DestinationProtocol.Unix)
             : new Destination(host, port);
         return new CheckTarget($"postgres:{HostPort.Format(host, port)}", destination);
     }

@@ -22,7 +22,7 @@ public sealed class UdpCheck : ICheckType
         new("expect", FieldKind.String, Required: true),
     ];
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("udp", fields, 0, "udp");
+    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("udp", fields, 0, DestinationProtocol.Udp);
 
     public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ public sealed class UdpCheck : ICheckType
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset)
         {
             // Windows reports ICMP port-unreachable as a reset; Linux as refused.
-            return StepResult.Fail(Failures.Words(TransportFailure.Refused));
+            return StepResult.Fail(TransportFailure.Refused);
         }
 
         var from = HostPort.IsLiteral(host) ? "" : $" from {HostPort.Address(reply.From)}";

@@ -29,7 +29,7 @@ public static class EgressPlanner
         foreach (var check in checks)
         {
             var to = check.Destination;
-            if (!check.Reachable || to.Protocol is not ("tcp" or "udp") || to.Port == 0)
+            if (!check.Reachable || !to.Protocol.IsNetwork() || to.Port == 0)
             {
                 continue;
             }
@@ -38,11 +38,11 @@ public static class EgressPlanner
             {
                 if (zone == Zones.Local)
                 {
-                    rules.Add(new EgressRule(await localHost(to.Host, to.Port).ConfigureAwait(false), to.Host, [to.Port], to.Protocol, zone));
+                    rules.Add(new EgressRule(await localHost(to.Host, to.Port).ConfigureAwait(false), to.Host, [to.Port], to.Protocol.Word(), zone));
                 }
                 else if (liveAgents.TryGetValue(zone, out var agents) && agents.Count > 0)
                 {
-                    rules.AddRange(agents.Select(a => new EgressRule(HostOf(a), to.Host, [to.Port], to.Protocol, zone)));
+                    rules.AddRange(agents.Select(a => new EgressRule(HostOf(a), to.Host, [to.Port], to.Protocol.Word(), zone)));
                 }
                 else
                 {

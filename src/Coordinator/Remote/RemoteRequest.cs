@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Remote;
 using ConnCheck.Protocol.Hosting;
-using Failures = ConnCheck.Checks.Engine.Failures;
 
 namespace ConnCheck.Coordinator.Remote;
 
@@ -50,16 +49,12 @@ public static class RemoteRequest
     public const string TlsRefused = "TLS handshake failed: the peer refused this coordinator's certificate or presented one it does not trust (see conn-check.tls)";
 
     /// <summary>Words for why an association failed, without Akka's addresses and stack.</summary>
-    public static string Describe(Exception? cause, bool secure = false)
+    public static string Describe(Exception? cause, bool secure = false) => PeerFailures.Classify(cause, secure) switch
     {
-        var text = cause?.GetBaseException().Message ?? "connection failed";
-        return secure && (text.Contains("Channel is closed", StringComparison.Ordinal) || text.Contains("TLS", StringComparison.Ordinal)
-                || text.Contains("certificate", StringComparison.OrdinalIgnoreCase) || text.Contains("explicitly disassociated", StringComparison.Ordinal))
-                ? TlsRefused
-            : !secure && text.Contains("explicitly disassociated", StringComparison.Ordinal)
-                ? "the peer closed the connection at once (it may require TLS: see conn-check.tls)"
-            : Failures.TransportWords(text) ?? Failures.OneLine(text, 200);
-    }
+        PeerFailure.TlsFailed => TlsRefused,
+        PeerFailure.ClosedAtOnce => "the peer closed the connection at once (it may require TLS: see conn-check.tls)",
+        var failure => PeerFailures.TransportWords(failure) ?? PeerFailures.OneLine(cause, "connection failed"),
+    };
 
     private sealed class AskActor : ReceiveActor, IWithTimers
     {

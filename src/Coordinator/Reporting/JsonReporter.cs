@@ -115,7 +115,7 @@ public sealed class JsonReporter : IReporter
             json.WriteStartObject("target");
             json.WriteString("host", check.Destination.Host);
             json.WriteNumber("port", check.Destination.Port);
-            json.WriteString("protocol", check.Destination.Protocol);
+            json.WriteString("protocol", check.Destination.Protocol.Word());
             json.WriteEndObject();
         }
 

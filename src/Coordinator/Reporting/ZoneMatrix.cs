@@ -61,7 +61,7 @@ public sealed record ZoneMatrix(IReadOnlyList<string> Destinations, IReadOnlyLis
     private static string RowLabel(CheckResult result) => result.Agent is null ? result.Zone : $"{result.Zone}/{result.Agent}";
 
     private static string Destination(CheckResult result, RunReport report) =>
-        report.CheckOf(result)?.Destination.Protocol is "udp" ? result.Destination + "/udp" : result.Destination;
+        report.CheckOf(result)?.Destination.Protocol is DestinationProtocol.Udp ? result.Destination + "/udp" : result.Destination;
 
     private static MatrixCell Cell(IReadOnlyList<CheckResult> results, RunReport report)
     {

@@ -14,7 +14,7 @@ public static class DryRun
             var where = assignment.Zone == Zones.Local ? "local" : $"{assignment.Zone}/{assignment.AgentName}";
             var address = assignment.Agent is null ? "" : $" at {AkkaAddress.HostPort(assignment.Agent.Address)}";
             var reachability = assignment.Check.Reachable ? "" : " (must be unreachable)";
-            await output.WriteLineAsync($"{where}{address}: {assignment.Check.Name} -> {assignment.Check.Destination.Protocol} {assignment.Check.Destination}{reachability}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{where}{address}: {assignment.Check.Name} -> {assignment.Check.Destination.Protocol.Word()} {assignment.Check.Destination}{reachability}").ConfigureAwait(false);
         }
 
         foreach (var result in plan.Unrunnable)

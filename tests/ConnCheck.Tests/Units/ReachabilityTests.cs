@@ -47,8 +47,8 @@ public sealed class ReachabilityTests
         var closed = UdpResponder.ClosedPort();
         var send = "ping?"u8.ToArray();
 
-        var open = await ProbeAsync(new Destination("127.0.0.1", responder.Port, "udp"), send);
-        var refused = await ProbeAsync(new Destination("127.0.0.1", closed, "udp"), send);
+        var open = await ProbeAsync(new Destination("127.0.0.1", responder.Port, DestinationProtocol.Udp), send);
+        var refused = await ProbeAsync(new Destination("127.0.0.1", closed, DestinationProtocol.Udp), send);
 
         Assert.Equal(new SubCheckResult($"udp:127.0.0.1:{responder.Port}", false, 0, "reachable: got a reply, but this path must be closed"), open);
         Assert.Equal("ping?", Encoding.UTF8.GetString(Assert.Single(responder.Received)));
@@ -60,7 +60,7 @@ public sealed class ReachabilityTests
     {
         using var responder = new UdpResponder(_ => "pong"u8.ToArray());
 
-        var step = await ProbeAsync(new Destination("localhost", responder.Port, "udp"));
+        var step = await ProbeAsync(new Destination("localhost", responder.Port, DestinationProtocol.Udp));
 
         Assert.False(step.Passed);
         Assert.Equal("reachable: got a reply from 127.0.0.1, but this path must be closed", step.Message);
@@ -73,7 +73,7 @@ public sealed class ReachabilityTests
         using var silent = new UdpResponder(_ => null);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
-        var outcome = await Reachability.ProbeAsync(new Destination("127.0.0.1", silent.Port, "udp"), [], timeout.Token);
+        var outcome = await Reachability.ProbeAsync(new Destination("127.0.0.1", silent.Port, DestinationProtocol.Udp), [], timeout.Token);
 
         Assert.Equal(new SubCheckResult($"udp:127.0.0.1:{silent.Port}", true, 0, "unreachable as required: timed out"), Assert.Single(outcome.Steps));
     }
@@ -90,8 +90,8 @@ public sealed class ReachabilityTests
             server.Bind(new UnixDomainSocketEndPoint(listening));
             server.Listen();
 
-            var closed = await ProbeAsync(new Destination(missing, 0, "unix"));
-            var open = await ProbeAsync(new Destination(listening, 0, "unix"));
+            var closed = await ProbeAsync(new Destination(missing, 0, DestinationProtocol.Unix));
+            var open = await ProbeAsync(new Destination(listening, 0, DestinationProtocol.Unix));
 
             Assert.Equal(new SubCheckResult($"unix:{missing}", true, 0, "unreachable as required: connection refused"), closed);
             Assert.Equal(new SubCheckResult($"unix:{listening}", false, 0, "reachable: connection succeeded, but this path must be closed"), open);
