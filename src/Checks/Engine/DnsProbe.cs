@@ -23,7 +23,7 @@ public static class DnsProbe
         var query = Query(id, name, type, recursion);
         try
         {
-            var reply = tcp ? await TcpAsync(server, port, query, cancellationToken).ConfigureAwait(false) : await UdpAsync(server, port, query, cancellationToken).ConfigureAwait(false);
+            var reply = tcp ? await TcpAsync(server, port, query, cancellationToken).ConfigureAwait(false) : await UdpExchange.ReplyAsync(server, port, query, cancellationToken).ConfigureAwait(false);
             if (reply.Length == 0)
             {
                 return "not a DNS server: the connection was closed without a reply";
@@ -72,18 +72,6 @@ public static class DnsProbe
         }
 
         return buffer[..length];
-    }
-
-    private static async Task<byte[]> UdpAsync(IPAddress server, int port, byte[] query, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-
-        // Connected, so that an ICMP port-unreachable surfaces as refused.
-        await socket.ConnectAsync(server, port, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(query, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxReply];
-        var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        return buffer[..read];
     }
 
     /// <summary>A DNS query message (no TCP length prefix).</summary>

@@ -74,27 +74,12 @@ public static class Reachability
     {
         try
         {
-            var addresses = await Net.ResolveAsync(destination.Host, cancellationToken).ConfigureAwait(false);
-            var answered = await Net.FirstAsync(addresses, (address, ct) => UdpReplyAsync(address, destination.Port, payload, ct), static _ => { }, cancellationToken).ConfigureAwait(false);
-            return Probe.Connected(answered);
+            var reply = await UdpExchange.FirstReplyAsync(destination.Host, destination.Port, payload, cancellationToken).ConfigureAwait(false);
+            return Probe.Connected(reply.From);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or AddressesFailedException)
         {
-            return Probe.Failed(ex, UdpFailure(ex));
+            return Probe.Failed(ex, UdpExchange.Failure(ex));
         }
     }
-
-    private static async Task<IPAddress> UdpReplyAsync(IPAddress address, int port, byte[] payload, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        await socket.ConnectAsync(address, port, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(payload, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[2048];
-        await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        return address;
-    }
-
-    // An ICMP port-unreachable surfaces as a reset on a connected UDP socket.
-    private static TransportFailure UdpFailure(Exception exception) =>
-        Failures.Classify(exception) is TransportFailure.Reset ? TransportFailure.Refused : Failures.Classify(exception);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ConnCheck.Checks.Engine;
@@ -9,9 +8,6 @@ namespace ConnCheck.Checks.Types;
 /// <summary>udp: sending <c>send</c> gets back a datagram that contains <c>expect</c>.</summary>
 public sealed class UdpCheck : ICheckType
 {
-    // Large enough for any reply a UDP service sends to a probe; the rest of a datagram is dropped.
-    private const int MaxDatagram = 64 * 1024;
-
     public string Name => "udp";
 
     public IReadOnlyList<FieldSpec> Fields { get; } =
@@ -35,16 +31,13 @@ public sealed class UdpCheck : ICheckType
 
     private static async Task<StepResult> ExchangeAsync(string host, int port, byte[] send, byte[] expect, CancellationToken cancellationToken)
     {
-        var addresses = await Net.ResolveAsync(host, cancellationToken).ConfigureAwait(false);
-        Reply reply;
+        UdpExchange.Reply reply;
         try
         {
-            // Each address in resolver order until one answers; a reply of any kind settles it.
-            reply = await Net.FirstAsync(addresses, (address, ct) => ReplyAsync(address, port, send, ct), static _ => { }, cancellationToken).ConfigureAwait(false);
+            reply = await UdpExchange.FirstReplyAsync(host, port, send, cancellationToken).ConfigureAwait(false);
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset)
+        catch (SocketException ex) when (UdpExchange.Failure(ex) is TransportFailure.Refused)
         {
-            // Windows reports ICMP port-unreachable as a reset; Linux as refused.
             return StepResult.Fail(TransportFailure.Refused);
         }
 
@@ -52,19 +45,5 @@ public sealed class UdpCheck : ICheckType
         return reply.Data.AsSpan().IndexOf(expect) >= 0
             ? StepResult.Ok(from.Length == 0 ? null : "reply" + from)
             : StepResult.Fail($"unexpected UDP reply{from}: \"{FarEndText.Printable(reply.Data)}\"");
-    }
-
-    private sealed record Reply(IPAddress From, byte[] Data);
-
-    private static async Task<Reply> ReplyAsync(IPAddress address, int port, byte[] send, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-
-        // A connected socket only accepts datagrams from the peer and surfaces ICMP port-unreachable.
-        await socket.ConnectAsync(address, port, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(send, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxDatagram];
-        var received = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        return new Reply(address, buffer[..received]);
     }
 }
