@@ -94,7 +94,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
     public async Task<CheckResult> RunOneAsync(CheckSpec spec, Vantage vantage, CancellationToken cancellationToken)
     {
         var type = registry.Get(spec.Type);
-        var fields = new CheckFields(spec.Fields);
+        var checkOptions = spec.OptionsIn(vantage.Zone);
         var timeout = spec.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.DefaultTimeout;
         var context = new CheckContext(timeout, options.Tls) { Allowlist = options.Allowlist, Zone = vantage.Zone };
         var started = Stopwatch.GetTimestamp();
@@ -106,8 +106,8 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         var work = refusal is not null
             ? Task.FromResult(Allowlist.Refused(type.Name, refusal))
             : spec.Reachable
-            ? type.RunAsync(fields, context, timeoutSource.Token)
-            : Reachability.ProbeAsync(spec.Destination, type.UdpProbe(fields), timeoutSource.Token);
+            ? type.RunAsync(checkOptions, spec.Destination, context, timeoutSource.Token)
+            : Reachability.ProbeAsync(spec.Destination, type.UdpProbe(checkOptions), timeoutSource.Token);
 
         CheckOutcome outcome;
         var finished = work.IsCompleted ? work : await Task.WhenAny(work, AbandonAfterGraceAsync(timeoutSource.Token, cancellationToken)).ConfigureAwait(false);
@@ -127,7 +127,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             outcome = outcome with { Steps = outcome.Steps.Select(s => s.Passed ? s : s with { Message = $"timed out after {timeout.TotalSeconds:0.###}s" }).ToArray() };
         }
 
-        var secrets = Redaction.SecretsOf(type, fields);
+        var secrets = Redaction.SecretsOf(checkOptions);
         // What the report shows anyway: a secret inside these (a URL's ?wrong) is not a value of its own.
         string[] shown = [spec.Name, .. spec.PatternNames, .. outcome.Steps.Select(s => s.Name)];
         var result = new CheckResult

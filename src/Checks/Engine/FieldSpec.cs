@@ -23,7 +23,7 @@ public enum FieldKind
 
     /// <summary>
     /// zone name → some of the type's own fields (<see cref="ICheckType.ZoneOverridable"/>), which an
-    /// agent in that zone uses instead of the check's own (<see cref="CheckFields.ForZone"/>).
+    /// agent in that zone uses instead of the check's own (<see cref="CheckFields.ForZone"/>; the run gets them as <c>CheckSpec.ZoneOptions</c>).
     /// </summary>
     ZoneOverrides,
 }

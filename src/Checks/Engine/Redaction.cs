@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Engine;
 
@@ -18,58 +19,39 @@ public static class Redaction
 
     private static readonly string[] SecretHeaderWords = ["authorization", "cookie", "token", "secret", "password", "passwd", "key", "session", "credential", "signature"];
 
-    public static IReadOnlyList<string> SecretsOf(ICheckType type, CheckFields fields)
-    {
-        var secrets = new List<string>();
-        foreach (var field in type.Fields.Where(f => f.Secret))
-        {
-            if (field.Kind == FieldKind.Credentials)
-            {
-                if (fields.Credentials(field.Name) is { } credentials)
-                {
-                    secrets.Add(credentials.Password);
-                    secrets.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.User}:{credentials.Password}")));
-                }
-            }
-            else if (field.Kind == FieldKind.StringMap)
-            {
-                secrets.AddRange(fields.StringMap(field.Name).Select(p => p.Value));
-            }
-            else if (fields.OptionalString(field.Name) is { } value)
-            {
-                secrets.Add(value);
-            }
-        }
+    /// <summary>The secrets of these fields, as <see cref="SecretsOf(CheckOptions)"/> finds them in the type's options.</summary>
+    public static IReadOnlyList<string> SecretsOf(ICheckType type, CheckFields fields) => SecretsOf(type.Parse(fields));
 
-        foreach (var field in type.Fields.Where(f => f.Kind == FieldKind.StringMap && !f.Secret))
-        {
-            var all = field.Name == "cookies";
-            foreach (var (name, value) in fields.StringMap(field.Name))
-            {
-                if (all || (field.Name == "headers" && IsSecretHeader(name)))
-                {
-                    secrets.Add(value);
-                    // "Bearer abc": servers may echo the token without its scheme.
-                    if (value.Split(' ', 2, StringSplitOptions.TrimEntries) is [_, { Length: > 0 } credential])
-                    {
-                        secrets.Add(credential);
-                    }
-                }
-            }
-        }
-
-        foreach (var url in type.Fields.Where(f => f.Kind == FieldKind.Url).Select(f => fields.OptionalString(f.Name)))
-        {
-            if (url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Split(':', 2) is [_, var password])
-            {
-                secrets.Add(Uri.UnescapeDataString(password));
-                secrets.Add(password);
-            }
-        }
-
+    public static IReadOnlyList<string> SecretsOf(CheckOptions? options) =>
         // Longest first, so a secret that contains another is masked whole.
-        return secrets.Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
+        (options?.SecretValues() ?? []).Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
+
+    /// <summary>The password of a [username, password] pair, and the Basic form of the pair.</summary>
+    public static IEnumerable<string> OfCredentials(Credentials? credentials) =>
+        credentials is null ? [] : [credentials.Password, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.User}:{credentials.Password}"))];
+
+    /// <summary>Values of headers that carry credentials (all of them for cookies), and a "Bearer abc" token without its scheme.</summary>
+    public static IEnumerable<string> OfHeaders(IEnumerable<KeyValuePair<string, string>> headers, bool all = false)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (all || IsSecretHeader(name))
+            {
+                yield return value;
+                // "Bearer abc": servers may echo the token without its scheme.
+                if (value.Split(' ', 2, StringSplitOptions.TrimEntries) is [_, { Length: > 0 } credential])
+                {
+                    yield return credential;
+                }
+            }
+        }
     }
+
+    /// <summary>The password in a URL's user info, as written and unescaped.</summary>
+    public static IEnumerable<string> OfUrl(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Split(':', 2) is [_, var password]
+            ? [Uri.UnescapeDataString(password), password]
+            : [];
 
     public static bool IsSecretHeader(string name)
     {

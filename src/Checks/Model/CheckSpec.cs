@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ConnCheck.Checks.Model;
 
@@ -11,7 +12,7 @@ public enum RunOn
 
 /// <summary>
 /// One validated check, ready to run anywhere: the coordinator builds it from the YAML and sends
-/// it to agents unchanged. <see cref="Fields"/> holds the type's own fields, already type-checked
+/// it to agents unchanged. <see cref="Options"/> holds the type's own options, already validated
 /// and with <c>${VAR}</c> references resolved, so it may contain secrets: never log it.
 /// </summary>
 public sealed record CheckSpec
@@ -32,12 +33,37 @@ public sealed record CheckSpec
     public double? CritMs { get; init; }
     public double? CertWarnDays { get; init; }
     public double? CertCritDays { get; init; }
-    public IReadOnlyDictionary<string, JsonElement> Fields { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>The check type's options record (null only in a spec built by hand that never runs).</summary>
+    public CheckOptions? Options { get; init; }
+
+    /// <summary>The options an agent in a zone uses instead, where the check's <c>zones:</c> field overrides some.</summary>
+    public IReadOnlyDictionary<string, CheckOptions> ZoneOptions { get; init; } = new Dictionary<string, CheckOptions>();
+
+    /// <summary>The options as a check in <paramref name="zone"/> runs them.</summary>
+    public CheckOptions OptionsIn(string zone) =>
+        ZoneOptions.GetValueOrDefault(zone) ?? Options ?? throw new InvalidOperationException($"check {Id} ({Type}) has no options");
+
+    /// <summary>
+    /// The options as YAML-named fields (<c>host</c>, <c>disable_tls_verification</c>; unset ones left
+    /// out), for tests and tools; not sent, and never on the run path (it builds serializer metadata).
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, JsonElement> Fields =>
+        Options is null
+            ? new Dictionary<string, JsonElement>()
+            : JsonSerializer.SerializeToElement(Options, Options.GetType(), FieldNames).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
 
     /// <summary>Line of the check in its config file, for messages.</summary>
     public int Line { get; init; }
 
-    // The generated ToString would walk Fields; keep secrets out of every log and dump.
+    private static readonly JsonSerializerOptions FieldNames = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    // The generated ToString would walk Options; keep secrets out of every log and dump.
     public override string ToString() => $"CheckSpec {{ Id = {Id}, Name = {Name}, From = [{string.Join(", ", From)}] }}";
 }
 

@@ -6,14 +6,23 @@ using RabbitMQ.Client.Exceptions;
 
 namespace ConnCheck.Checks.Types;
 
-/// <summary>amqp (RabbitMQ): connect, authenticate and open the vhost; TLS by default, as the original.</summary>
-public sealed class AmqpCheck : ICheckType
+public sealed record AmqpOptions : LoginOptions
 {
-    private const int DefaultPort = 5672;
+    public bool? UseTls { get; init; }
 
-    public string Name => "amqp";
+    public string? Vhost { get; init; }
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public bool? DisableTlsVerification { get; init; }
+}
+
+/// <summary>amqp (RabbitMQ): connect, authenticate and open the vhost; TLS by default, as the original.</summary>
+public sealed class AmqpCheck : LoginCheck<AmqpOptions>
+{
+    protected override int DefaultPort => 5672;
+
+    public override string Name => "amqp";
+
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(),
@@ -24,34 +33,38 @@ public sealed class AmqpCheck : ICheckType
         new("disable_tls_verification", FieldKind.Boolean),
     ];
 
-    public bool UsesTls(CheckFields fields) => fields.Bool("use_tls", true);
-
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("amqp", fields, DefaultPort);
-
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override AmqpOptions Parse(CheckFields fields) => base.Parse(fields) with
     {
-        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
-        return fields.Bool("use_tls", true)
+        UseTls = fields.OptionalBool("use_tls"),
+        Vhost = fields.OptionalString("vhost"),
+        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
+    };
+
+    public override bool UsesTls(AmqpOptions options) => options.UseTls ?? true;
+
+    public override IReadOnlyList<string> OriginalStepNames(AmqpOptions options)
+    {
+        var (host, port) = (options.Host, PortOf(options));
+        return UsesTls(options)
             ? [$"tcp:{host}:{port}", $"tls:{host}:{port}", $"amqp:{host}:{port}"]
             : [$"tcp:{host}:{port}", $"amqp:{host}:{port}"];
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override Task<CheckOutcome> RunAsync(AmqpOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        var verify = !fields.Bool("disable_tls_verification", false);
+        var (host, port) = (destination.Host, destination.Port);
+        var verify = options.DisableTlsVerification != true;
         var reached = new Reached();
-        var auth = new CheckStep("auth", ct => AuthenticateAsync(fields, host, reached, port, verify, context, ct), IsMain: true);
-        return UsesTls(fields)
+        var auth = new CheckStep("auth", ct => AuthenticateAsync(options, host, reached, port, verify, context, ct), IsMain: true);
+        return UsesTls(options)
             ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached), auth)
             : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), auth);
     }
 
-    private async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, Reached reached, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
+    private async Task<StepResult> AuthenticateAsync(AmqpOptions options, string host, Reached reached, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
     {
-        var username = fields.String("username");
-        var vhost = fields.String("vhost", "/");
+        var username = options.Username ?? "";
+        var vhost = options.Vhost ?? "/";
         var policy = new TlsValidator(host, context.Tls, verify);
         var factory = new ConnectionFactory
         {
@@ -60,7 +73,7 @@ public sealed class AmqpCheck : ICheckType
             HostName = reached.HostFor(host),
             Port = port,
             UserName = username,
-            Password = fields.String("password"),
+            Password = options.Password ?? "",
             VirtualHost = vhost,
             ClientProvidedName = "conn-check",
             AutomaticRecoveryEnabled = false,
@@ -72,7 +85,7 @@ public sealed class AmqpCheck : ICheckType
             SocketWriteTimeout = context.Timeout,
             Ssl = new SslOption
             {
-                Enabled = UsesTls(fields),
+                Enabled = UsesTls(options),
                 ServerName = HostPort.Bare(host),
                 CertificateValidationCallback = policy.Validate,
             },

@@ -6,13 +6,32 @@ using DnsClient.Protocol;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record DnsOptions : CheckOptions
+{
+    public string? Server { get; init; }
+
+    public int? Port { get; init; }
+
+    public string Query { get; init; } = "";
+
+    public string? Record { get; init; }
+
+    public IReadOnlyList<string>? Expect { get; init; }
+
+    public bool? Exact { get; init; }
+
+    public string? Transport { get; init; }
+
+    public bool? Recursion { get; init; }
+}
+
 /// <summary>
 /// dns: asks <c>server</c> (or the host's resolvers) for <c>query</c>'s <c>record</c> and compares the
 /// answer with <c>expect</c>, which a zone may override (<c>zones: {web: {expect: [...]}}</c>): with
 /// split-horizon DNS each zone's resolver gives its own answer. NXDOMAIN, SERVFAIL, REFUSED, no
 /// answer and a wrong answer each have their own reason.
 /// </summary>
-public sealed class DnsCheck : ICheckType
+public sealed class DnsCheck : CheckType<DnsOptions>
 {
     private const int DefaultPort = 53;
 
@@ -21,9 +40,9 @@ public sealed class DnsCheck : ICheckType
 
     private static readonly string[] Records = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "NS", "PTR"];
 
-    public string Name => "dns";
+    public override string Name => "dns";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         new("server", FieldKind.Host),
         FieldSpec.Port(),
@@ -36,63 +55,77 @@ public sealed class DnsCheck : ICheckType
         new("zones", FieldKind.ZoneOverrides),
     ];
 
-    public IReadOnlyList<string> ZoneOverridable => ["expect", "exact"];
+    public override IReadOnlyList<string> ZoneOverridable => ["expect", "exact"];
 
-    public FieldError? Validate(CheckFields fields) =>
+    public override FieldError? Validate(CheckFields fields) =>
         !Records.Contains(Record(fields)) ? new FieldError("record", $"dns 'record' must be one of {string.Join(", ", Records)}, got '{fields.OptionalString("record")}'")
         : TransportWord(fields) is not ("udp" or "tcp") ? new FieldError("transport", $"dns 'transport' must be udp or tcp, got '{fields.OptionalString("transport")}'")
         : fields.Bool("exact", false) && !fields.Has("expect") ? new FieldError("exact", "dns 'exact: true' needs an 'expect' list")
         : null;
 
-    public byte[] UdpProbe(CheckFields fields) =>
-        DnsProbe.Query((ushort)Random.Shared.Next(ushort.MaxValue), Question(fields), (ushort)Enum.Parse<QueryType>(Record(fields)), fields.Bool("recursion", true));
-
-    public CheckTarget Describe(CheckFields fields)
+    public override DnsOptions Parse(CheckFields fields) => new()
     {
-        var query = $"{QueryName(fields)}/{Record(fields)}";
-        if (fields.OptionalString("server") is not { } server)
+        Server = fields.OptionalString("server"),
+        Port = fields.OptionalInt("port"),
+        Query = fields.String("query"),
+        Record = fields.OptionalString("record"),
+        Expect = fields.OptionalStringList("expect"),
+        Exact = fields.OptionalBool("exact"),
+        Transport = fields.OptionalString("transport"),
+        Recursion = fields.OptionalBool("recursion"),
+    };
+
+    public override byte[] UdpProbe(DnsOptions options) =>
+        DnsProbe.Query((ushort)Random.Shared.Next(ushort.MaxValue), Question(options), (ushort)Enum.Parse<QueryType>(Record(options)), options.Recursion ?? true);
+
+    public override CheckTarget Describe(DnsOptions options)
+    {
+        var query = $"{options.Query}/{Record(options)}";
+        if (options.Server is not { } server)
         {
-            return new CheckTarget($"dns:{query}", new Destination(SystemResolvers, 0, Transport(fields)));
+            return new CheckTarget($"dns:{query}", new Destination(SystemResolvers, 0, Protocol(options)));
         }
 
-        var port = fields.Int("port", DefaultPort);
-        return new CheckTarget($"dns:{query}@{HostPort.Format(server, port)}", new Destination(server, port, Transport(fields)));
+        var port = options.Port ?? DefaultPort;
+        return new CheckTarget($"dns:{query}@{HostPort.Format(server, port)}", new Destination(server, port, Protocol(options)));
     }
 
-    public async Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    // The options arrive with the zone's own expect/exact already applied (CheckSpec.ZoneOptions).
+    public override async Task<CheckOutcome> RunAsync(DnsOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var zoned = fields.ForZone(context.Zone);
-        var target = Describe(fields);
-        return await Steps.RunAsync(cancellationToken, new CheckStep(target.Name, ct => QueryAsync(zoned, context, ct))).ConfigureAwait(false);
+        var target = Describe(options);
+        return await Steps.RunAsync(cancellationToken, new CheckStep(target.Name, ct => QueryAsync(options, context, ct))).ConfigureAwait(false);
     }
 
     private static string Record(CheckFields fields) => fields.String("record", "A").ToUpperInvariant();
 
     private static string TransportWord(CheckFields fields) => fields.String("transport", "udp").ToLowerInvariant();
 
-    private static DestinationProtocol Transport(CheckFields fields) => TransportWord(fields) == "tcp" ? DestinationProtocol.Tcp : DestinationProtocol.Udp;
+    private static string Record(DnsOptions options) => (options.Record ?? "A").ToUpperInvariant();
 
-    private static string QueryName(CheckFields fields) => fields.String("query");
+    private static string Transport(DnsOptions options) => (options.Transport ?? "udp").ToLowerInvariant();
+
+    private static DestinationProtocol Protocol(DnsOptions options) => Transport(options) == "tcp" ? DestinationProtocol.Tcp : DestinationProtocol.Udp;
 
     // A PTR query may name the address itself: asked as its in-addr.arpa / ip6.arpa name.
-    private static string Question(CheckFields fields) =>
-        Record(fields) == "PTR" && IPAddress.TryParse(QueryName(fields), out var address) ? address.GetArpaName() : QueryName(fields);
+    private static string Question(DnsOptions options) =>
+        Record(options) == "PTR" && IPAddress.TryParse(options.Query, out var address) ? address.GetArpaName() : options.Query;
 
-    private static async Task<StepResult> QueryAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> QueryAsync(DnsOptions options, CheckContext context, CancellationToken cancellationToken)
     {
-        var (address, port) = await ServerAsync(fields, cancellationToken).ConfigureAwait(false);
-        var record = Record(fields);
+        var (address, port) = await ServerAsync(options, cancellationToken).ConfigureAwait(false);
+        var record = Record(options);
         var type = Enum.Parse<QueryType>(record);
-        var name = QueryName(fields);
-        var question = Question(fields);
-        var tcp = Transport(fields) == DestinationProtocol.Tcp;
-        var recursion = fields.Bool("recursion", true);
+        var name = options.Query;
+        var question = Question(options);
+        var tcp = Transport(options) == "tcp";
+        var recursion = options.Recursion ?? true;
         if (await DnsProbe.ProblemAsync(address, port, tcp, question, (ushort)type, recursion, context, cancellationToken).ConfigureAwait(false) is { } problem)
         {
             return StepResult.Fail(problem);
         }
 
-        var options = new LookupClientOptions(new NameServer(address, port))
+        var lookup = new LookupClientOptions(new NameServer(address, port))
         {
             UseCache = false,
             Retries = 0,
@@ -107,7 +140,7 @@ public sealed class DnsCheck : ICheckType
         IDnsQueryResponse response;
         try
         {
-            response = await new LookupClient(options).QueryAsync(question, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            response = await new LookupClient(lookup).QueryAsync(question, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
         }
         catch (DnsResponseException ex)
         {
@@ -115,15 +148,15 @@ public sealed class DnsCheck : ICheckType
             return StepResult.Fail(Failures.OneLine(ex.InnerException is { } inner && !Service.IsTimeout(inner) ? inner.Message : ex.Message, 200));
         }
 
-        return DnsAnswer.Judge(response, record, name, fields.StringList("expect"), fields.Bool("exact", false));
+        return DnsAnswer.Judge(response, record, name, options.Expect ?? Array.Empty<string>(), options.Exact == true);
     }
 
     // The host's resolvers: the first in its resolver configuration, the one a lookup tries first.
-    private static async Task<(IPAddress Address, int Port)> ServerAsync(CheckFields fields, CancellationToken cancellationToken)
+    private static async Task<(IPAddress Address, int Port)> ServerAsync(DnsOptions options, CancellationToken cancellationToken)
     {
-        if (fields.OptionalString("server") is { } server)
+        if (options.Server is { } server)
         {
-            return ((await Net.ResolveAsync(server, cancellationToken).ConfigureAwait(false))[0], fields.Int("port", DefaultPort));
+            return ((await Net.ResolveAsync(server, cancellationToken).ConfigureAwait(false))[0], options.Port ?? DefaultPort);
         }
 
         var first = NameServer.ResolveNameServers(skipIPv6SiteLocal: true, fallbackToGooglePublicDns: false).FirstOrDefault()

@@ -9,16 +9,25 @@ using Grpc.Net.Client;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record GrpcOptions : HostPortOptions
+{
+    public string? Service { get; init; }
+
+    public bool? Tls { get; init; }
+
+    public bool? DisableTlsVerification { get; init; }
+}
+
 /// <summary>
 /// grpc: the standard health check (<c>grpc.health.v1.Health/Check</c>) for <c>service</c> answers
 /// SERVING, over HTTP/2 in plaintext (h2c) or, with <c>tls: true</c>, over TLS verified like the tls
 /// check. A server that is HTTP/1 only, or HTTP/2 but not gRPC, fails with that reason.
 /// </summary>
-public sealed class GrpcCheck : ICheckType
+public sealed class GrpcCheck : HostPortCheck<GrpcOptions>
 {
-    public string Name => "grpc";
+    public override string Name => "grpc";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(required: true),
@@ -27,21 +36,25 @@ public sealed class GrpcCheck : ICheckType
         new("disable_tls_verification", FieldKind.Boolean),
     ];
 
-    public bool UsesTls(CheckFields fields) => fields.Bool("tls", false);
-
-    public FieldError? Validate(CheckFields fields) =>
-        fields.Has("disable_tls_verification") && !UsesTls(fields) ? new FieldError("disable_tls_verification", "grpc 'disable_tls_verification' applies only with 'tls: true'") : null;
-
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("grpc", fields);
-
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override GrpcOptions Parse(CheckFields fields) => base.Parse(fields) with
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", 0);
-        var tls = UsesTls(fields);
-        var verify = !fields.Bool("disable_tls_verification", false);
+        Service = fields.OptionalString("service"),
+        Tls = fields.OptionalBool("tls"),
+        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
+    };
+
+    public override bool UsesTls(GrpcOptions options) => options.Tls == true;
+
+    public override FieldError? Validate(CheckFields fields) =>
+        fields.Has("disable_tls_verification") && !fields.Bool("tls", false) ? new FieldError("disable_tls_verification", "grpc 'disable_tls_verification' applies only with 'tls: true'") : null;
+
+    public override Task<CheckOutcome> RunAsync(GrpcOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
+    {
+        var (host, port) = (destination.Host, destination.Port);
+        var tls = UsesTls(options);
+        var verify = options.DisableTlsVerification != true;
         var reached = new Reached();
-        var health = new CheckStep("health", ct => HealthAsync(host, port, fields.String("service", ""), tls, verify, reached, context, ct), IsMain: true);
+        var health = new CheckStep("health", ct => HealthAsync(host, port, options.Service ?? "", tls, verify, reached, context, ct), IsMain: true);
         return tls
             ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached), health)
             : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), health);

@@ -12,11 +12,11 @@ namespace ConnCheck.Checks.Types;
 public sealed partial class HttpCheck
 {
     /// <summary>One run of one http check: its own HttpClient, disposed with the run.</summary>
-    private sealed class HttpRun(CheckFields fields, CheckContext context)
+    private sealed class HttpRun(HttpOptions options, CheckContext context)
     {
-        private readonly Uri start = WithQuery(new Uri(fields.String("url")), fields.StringMap("params"));
-        private readonly bool verify = !fields.Bool("disable_tls_verification", false);
-        private readonly bool viaProxy = ProxyEndpoint(fields) is not null;
+        private readonly Uri start = WithQuery(new Uri(options.Url), options.Params);
+        private readonly bool verify = options.DisableTlsVerification != true;
+        private readonly bool viaProxy = ProxyEndpoint(options) is not null;
 
         // Per hop: the validator for the host being connected to, and the transport below TLS.
         private TlsValidator? validator;
@@ -26,10 +26,10 @@ public sealed partial class HttpCheck
         {
             using var handler = CreateHandler();
             using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-            var expected = fields.Int("expected_code", 200);
-            var method = new HttpMethod(fields.String("method", "GET").ToUpperInvariant());
-            var body = fields.OptionalString("body") ?? FormBody(fields.StringMap("body"));
-            var allowRedirects = fields.Bool("allow_redirects", false);
+            var expected = options.ExpectedCode ?? 200;
+            var method = new HttpMethod((options.Method ?? "GET").ToUpperInvariant());
+            var body = options.Body ?? (options.Form is { } form ? FormBody(form) : null);
+            var allowRedirects = options.AllowRedirects == true;
             var visited = new List<Uri> { start };
             DateTimeOffset? notAfter = null;
 
@@ -125,7 +125,7 @@ public sealed partial class HttpCheck
                 handler.Proxy = proxy;
             }
 
-            if (fields.Credentials("digest_auth") is { } digest)
+            if (options.DigestAuth is { } digest)
             {
                 // Only the Digest scheme, only for the URL's own origin: a server offering Basic never sees the password.
                 handler.Credentials = new CredentialCache
@@ -148,7 +148,7 @@ public sealed partial class HttpCheck
 
         private WebProxy? Proxy()
         {
-            if (fields.OptionalString("proxy_url") is { } proxyUrl)
+            if (options.ProxyUrl is { } proxyUrl)
             {
                 var uri = new Uri(proxyUrl);
                 var proxy = new WebProxy(new Uri(WithoutUserInfo(proxyUrl)));
@@ -160,8 +160,8 @@ public sealed partial class HttpCheck
                 return proxy;
             }
 
-            return fields.OptionalString("proxy_host") is { } host
-                ? new WebProxy(new UriBuilder("http", host, fields.Int("proxy_port", DefaultProxyPort)).Uri)
+            return options.ProxyHost is { } host
+                ? new WebProxy(new UriBuilder("http", host, options.ProxyPort ?? DefaultProxyPort).Uri)
                 : null;
         }
 
@@ -171,7 +171,7 @@ public sealed partial class HttpCheck
             if (body is not null)
             {
                 request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
-                if (fields.Values.TryGetValue("body", out var written) && written.ValueKind != System.Text.Json.JsonValueKind.String)
+                if (options.Form is not null)
                 {
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
                 }
@@ -180,7 +180,7 @@ public sealed partial class HttpCheck
             // A User-Agent in 'headers' replaces this one.
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
 
-            foreach (var (name, value) in fields.StringMap("headers"))
+            foreach (var (name, value) in options.Headers)
             {
                 if (name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase))
                 {
@@ -193,7 +193,7 @@ public sealed partial class HttpCheck
                 }
             }
 
-            var cookies = fields.StringMap("cookies");
+            var cookies = options.Cookies;
             if (cookies.Count > 0)
             {
                 request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
@@ -211,13 +211,13 @@ public sealed partial class HttpCheck
 
         private (string User, string Password)? BasicCredentials()
         {
-            if (fields.Credentials("auth") is { } auth)
+            if (options.Auth is { } auth)
             {
-                return auth;
+                return (auth.User, auth.Password);
             }
 
             // Like requests, user:password in the URL means basic auth, unless digest_auth is set.
-            return !fields.Has("digest_auth") && start.UserInfo.Split(':', 2) is [var user, var password]
+            return options.DigestAuth is null && start.UserInfo.Split(':', 2) is [var user, var password]
                 ? (Uri.UnescapeDataString(user), Uri.UnescapeDataString(password))
                 : null;
         }

@@ -3,17 +3,58 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record HttpOptions : CheckOptions
+{
+    public string Url { get; init; } = "";
+
+    public string? Method { get; init; }
+
+    public int? ExpectedCode { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>A body written as text.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>A body written as a mapping, sent form-encoded.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Form { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Params { get; init; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> Cookies { get; init; } = [];
+
+    public Credentials? Auth { get; init; }
+
+    public Credentials? DigestAuth { get; init; }
+
+    public string? ProxyUrl { get; init; }
+
+    public string? ProxyHost { get; init; }
+
+    public int? ProxyPort { get; init; }
+
+    public bool? AllowRedirects { get; init; }
+
+    public bool? DisableTlsVerification { get; init; }
+
+    public override IEnumerable<string> SecretValues() =>
+        [
+            .. Redaction.OfCredentials(Auth), .. Redaction.OfCredentials(DigestAuth), .. Redaction.OfHeaders(Headers),
+            .. Redaction.OfHeaders(Cookies, all: true), .. Redaction.OfUrl(Url), .. Redaction.OfUrl(ProxyUrl),
+        ];
+}
+
 /// <summary>http (alias https): a request to the URL answers with the expected status code.</summary>
-public sealed partial class HttpCheck : ICheckType
+public sealed partial class HttpCheck : CheckType<HttpOptions>
 {
     private const int MaxRedirects = 10;
     private const int DefaultProxyPort = 8000;
 
-    public string Name => "http";
+    public override string Name => "http";
 
-    public IReadOnlyList<string> Aliases { get; } = ["https"];
+    public override IReadOnlyList<string> Aliases { get; } = ["https"];
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         new("url", FieldKind.Url, Required: true),
         new("method", FieldKind.String),
@@ -31,9 +72,28 @@ public sealed partial class HttpCheck : ICheckType
         new("disable_tls_verification", FieldKind.Boolean),
     ];
 
-    public bool UsesTls(CheckFields fields) => fields.String("url", "").StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+    public override HttpOptions Parse(CheckFields fields) => new()
+    {
+        Url = fields.String("url"),
+        Method = fields.OptionalString("method"),
+        ExpectedCode = fields.OptionalInt("expected_code"),
+        Headers = fields.StringMap("headers"),
+        Body = fields.OptionalString("body"),
+        Form = fields.Has("body") && fields.OptionalString("body") is null ? fields.StringMap("body") : null,
+        Params = fields.StringMap("params"),
+        Cookies = fields.StringMap("cookies"),
+        Auth = fields.Credentials("auth"),
+        DigestAuth = fields.Credentials("digest_auth"),
+        ProxyUrl = fields.OptionalString("proxy_url"),
+        ProxyHost = fields.OptionalString("proxy_host"),
+        ProxyPort = fields.OptionalInt("proxy_port"),
+        AllowRedirects = fields.OptionalBool("allow_redirects"),
+        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
+    };
 
-    public FieldError? Validate(CheckFields fields)
+    public override bool UsesTls(HttpOptions options) => options.Url.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+
+    public override FieldError? Validate(CheckFields fields)
     {
         if (fields.Has("proxy_url") && fields.Has("proxy_host"))
         {
@@ -89,32 +149,32 @@ public sealed partial class HttpCheck : ICheckType
         return null;
     }
 
-    public CheckTarget Describe(CheckFields fields)
+    public override CheckTarget Describe(HttpOptions options)
     {
-        var url = new Uri(fields.String("url"));
-        var (host, port) = ProxyEndpoint(fields) ?? (url.DnsSafeHost, url.Port);
-        return new CheckTarget($"http:{WithoutUserInfo(fields.String("url"))}", new Destination(host, port));
+        var url = new Uri(options.Url);
+        var (host, port) = ProxyEndpoint(options) ?? (url.DnsSafeHost, url.Port);
+        return new CheckTarget($"http:{WithoutUserInfo(options.Url)}", new Destination(host, port));
     }
 
     // The original named the request step '' under the prefix http:URL, so 'http:URL:' selects it.
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override IReadOnlyList<string> OriginalStepNames(HttpOptions options)
     {
-        var url = new Uri(fields.String("url"));
-        var (host, port) = fields.OptionalString("proxy_host") is { } proxy ? (proxy, fields.Int("proxy_port", DefaultProxyPort)) : (url.Host, url.Port);
-        return OriginalNames.Prefixed(Describe(fields).Name, $"tcp:{host}:{port}", "");
+        var url = new Uri(options.Url);
+        var (host, port) = options.ProxyHost is { } proxy ? (proxy, options.ProxyPort ?? DefaultProxyPort) : (url.Host, url.Port);
+        return OriginalNames.Prefixed(Describe(options).Name, $"tcp:{host}:{port}", "");
     }
 
-    public async Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override async Task<CheckOutcome> RunAsync(HttpOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var target = Describe(fields);
-        var url = new Uri(fields.String("url"));
-        if (ProxyEndpoint(fields) is not null && context.Allowlist is { } allowlist
+        var target = Describe(options);
+        var url = new Uri(options.Url);
+        if (ProxyEndpoint(options) is not null && context.Allowlist is { } allowlist
             && await allowlist.RefusalAsync(new Destination(url.DnsSafeHost, url.Port), cancellationToken).ConfigureAwait(false) is { } refusal)
         {
             return Allowlist.Refused(Name, refusal);
         }
 
-        var request = new HttpRun(fields, context);
+        var request = new HttpRun(options, context);
         return await Steps.RunAsync(
             cancellationToken,
             Net.TcpStep(target.Destination.Host, target.Destination.Port),
@@ -141,15 +201,15 @@ public sealed partial class HttpCheck : ICheckType
         return at < 0 ? url : url[..authorityStart] + url[(at + 1)..];
     }
 
-    private static (string Host, int Port)? ProxyEndpoint(CheckFields fields)
+    private static (string Host, int Port)? ProxyEndpoint(HttpOptions options)
     {
-        if (fields.OptionalString("proxy_url") is { } proxyUrl)
+        if (options.ProxyUrl is { } proxyUrl)
         {
             var proxy = new Uri(proxyUrl);
             return (proxy.DnsSafeHost, proxy.Port);
         }
 
-        return fields.OptionalString("proxy_host") is { } host ? (host, fields.Int("proxy_port", DefaultProxyPort)) : null;
+        return options.ProxyHost is { } host ? (host, options.ProxyPort ?? DefaultProxyPort) : null;
     }
 
     private static readonly string UserAgent = "conn-check/" + (typeof(HttpCheck).Assembly

@@ -4,12 +4,37 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record LdapOptions : CheckOptions
+{
+    public string? Url { get; init; }
+
+    public string? Host { get; init; }
+
+    public int? Port { get; init; }
+
+    public bool? Tls { get; init; }
+
+    public bool? Starttls { get; init; }
+
+    public string? BindDn { get; init; }
+
+    public string? Password { get; init; }
+
+    public string? BaseDn { get; init; }
+
+    public string? Filter { get; init; }
+
+    public bool? DisableTlsVerification { get; init; }
+
+    public override IEnumerable<string> SecretValues() => Password is null ? [] : [Password];
+}
+
 /// <summary>
 /// ldap: a simple bind (with <c>bind_dn</c> and <c>password</c>, else anonymous) over ldap://,
 /// ldaps:// or StartTLS, TLS verified like the tls check; with <c>base_dn</c>, a search that must
 /// find at least one entry. Speaks LDAPv3 itself (<see cref="LdapMessages"/>).
 /// </summary>
-public sealed class LdapCheck : ICheckType
+public sealed class LdapCheck : CheckType<LdapOptions>
 {
     private const int DefaultPort = 389;
     private const int DefaultTlsPort = 636;
@@ -18,9 +43,9 @@ public sealed class LdapCheck : ICheckType
     private const int MaxReply = 64 * 1024;
     private const int MaxReplies = 32;
 
-    public string Name => "ldap";
+    public override string Name => "ldap";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         new("url", FieldKind.String),
         new("host", FieldKind.Host),
@@ -34,9 +59,23 @@ public sealed class LdapCheck : ICheckType
         new("disable_tls_verification", FieldKind.Boolean),
     ];
 
-    public bool UsesTls(CheckFields fields) => Implicit(fields) || fields.Bool("starttls", false);
+    public override LdapOptions Parse(CheckFields fields) => new()
+    {
+        Url = fields.OptionalString("url"),
+        Host = fields.OptionalString("host"),
+        Port = fields.OptionalInt("port"),
+        Tls = fields.OptionalBool("tls"),
+        Starttls = fields.OptionalBool("starttls"),
+        BindDn = fields.OptionalString("bind_dn"),
+        Password = fields.OptionalString("password"),
+        BaseDn = fields.OptionalString("base_dn"),
+        Filter = fields.OptionalString("filter"),
+        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
+    };
 
-    public FieldError? Validate(CheckFields fields)
+    public override bool UsesTls(LdapOptions options) => Implicit(options) || options.Starttls == true;
+
+    public override FieldError? Validate(CheckFields fields)
     {
         if (fields.OptionalString("url") is { } url)
         {
@@ -65,48 +104,49 @@ public sealed class LdapCheck : ICheckType
             return new FieldError("type", "an ldap check needs a 'url' or a 'host'");
         }
 
-        return Implicit(fields) && fields.Bool("starttls", false) ? new FieldError("starttls", "ldap 'starttls: true' is for ldap://; ldaps:// is TLS from the first byte")
+        var options = Parse(fields);
+        return Implicit(options) && options.Starttls == true ? new FieldError("starttls", "ldap 'starttls: true' is for ldap://; ldaps:// is TLS from the first byte")
             : fields.Has("password") && !fields.Has("bind_dn") ? new FieldError("password", "ldap 'password' needs a 'bind_dn'")
             : fields.Has("bind_dn") && !fields.Has("password") ? new FieldError("bind_dn", "ldap 'bind_dn' needs a 'password' (leave both out for an anonymous bind)")
             : fields.Has("filter") && !fields.Has("base_dn") ? new FieldError("filter", "ldap 'filter' needs a 'base_dn' to search")
             : fields.OptionalString("filter") is { } filter && LdapMessages.FilterError(filter) is { } error ? new FieldError("filter", error)
-            : fields.Has("disable_tls_verification") && !UsesTls(fields) ? new FieldError("disable_tls_verification", "ldap 'disable_tls_verification' applies only with ldaps or starttls")
+            : fields.Has("disable_tls_verification") && !UsesTls(options) ? new FieldError("disable_tls_verification", "ldap 'disable_tls_verification' applies only with ldaps or starttls")
             : null;
     }
 
-    public CheckTarget Describe(CheckFields fields)
+    public override CheckTarget Describe(LdapOptions options)
     {
-        var (host, port, tls) = Endpoint(fields);
+        var (host, port, tls) = Endpoint(options);
         return new CheckTarget($"{(tls ? "ldaps" : "ldap")}:{HostPort.Format(host, port)}", new Destination(host, port));
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override Task<CheckOutcome> RunAsync(LdapOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var (host, port, tls) = Endpoint(fields);
-        var verify = !fields.Bool("disable_tls_verification", false);
+        var (host, port, tls) = Endpoint(options);
+        var verify = options.DisableTlsVerification != true;
         var reached = new Reached();
-        var main = new CheckStep(fields.Has("base_dn") ? "search" : "bind", ct => SessionAsync(fields, host, port, tls, verify, reached, context, ct), IsMain: true);
+        var main = new CheckStep(options.BaseDn is not null ? "search" : "bind", ct => SessionAsync(options, host, port, tls, verify, reached, context, ct), IsMain: true);
         return tls
             ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached), main)
             : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), main);
     }
 
-    private static bool Implicit(CheckFields fields) =>
-        fields.OptionalString("url") is { } url ? url.StartsWith("ldaps:", StringComparison.OrdinalIgnoreCase) : fields.Bool("tls", false);
+    private static bool Implicit(LdapOptions options) =>
+        options.Url is { } url ? url.StartsWith("ldaps:", StringComparison.OrdinalIgnoreCase) : options.Tls == true;
 
-    private static (string Host, int Port, bool Tls) Endpoint(CheckFields fields)
+    private static (string Host, int Port, bool Tls) Endpoint(LdapOptions options)
     {
-        var tls = Implicit(fields);
-        if (fields.OptionalString("url") is { } url)
+        var tls = Implicit(options);
+        if (options.Url is { } url)
         {
             var uri = new Uri(url);
             return (uri.Host, uri.IsDefaultPort || uri.Port < 0 ? (tls ? DefaultTlsPort : DefaultPort) : uri.Port, tls);
         }
 
-        return (fields.String("host"), fields.Int("port", tls ? DefaultTlsPort : DefaultPort), tls);
+        return (options.Host ?? "", options.Port ?? (tls ? DefaultTlsPort : DefaultPort), tls);
     }
 
-    private static async Task<StepResult> SessionAsync(CheckFields fields, string host, int port, bool tls, bool verify, Reached reached, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> SessionAsync(LdapOptions options, string host, int port, bool tls, bool verify, Reached reached, CheckContext context, CancellationToken cancellationToken)
     {
         Stream stream = new NetworkStream(await Net.ConnectTcpAsync(reached, host, port, cancellationToken).ConfigureAwait(false), ownsSocket: true);
         var session = new Session(stream);
@@ -114,7 +154,7 @@ public sealed class LdapCheck : ICheckType
         try
         {
             var secured = "plain";
-            if (tls || fields.Bool("starttls", false))
+            if (tls || options.Starttls == true)
             {
                 if (!tls)
                 {
@@ -137,8 +177,8 @@ public sealed class LdapCheck : ICheckType
                 secured = tls ? "ldaps" : "StartTLS";
             }
 
-            var bindDn = fields.OptionalString("bind_dn");
-            var bound = await session.ExchangeAsync(LdapMessages.BindRequest(session.Next(), bindDn ?? "", fields.OptionalString("password") ?? ""), LdapMessages.BindResponseOp, cancellationToken).ConfigureAwait(false);
+            var bindDn = options.BindDn;
+            var bound = await session.ExchangeAsync(LdapMessages.BindRequest(session.Next(), bindDn ?? "", options.Password ?? ""), LdapMessages.BindResponseOp, cancellationToken).ConfigureAwait(false);
             var who = bindDn is null ? "anonymous bind" : $"bind as \"{bindDn}\"";
             if (bound.ResultCode == 49)
             {
@@ -151,9 +191,9 @@ public sealed class LdapCheck : ICheckType
             }
 
             var said = $"{secured}, {(bindDn is null ? "anonymous bind" : $"bound as \"{bindDn}\"")}";
-            if (fields.OptionalString("base_dn") is { } baseDn)
+            if (options.BaseDn is { } baseDn)
             {
-                var (ok, found) = await SearchAsync(session, baseDn, fields.String("filter", "(objectClass=*)"), context, cancellationToken).ConfigureAwait(false);
+                var (ok, found) = await SearchAsync(session, baseDn, options.Filter ?? "(objectClass=*)", context, cancellationToken).ConfigureAwait(false);
                 if (!ok)
                 {
                     return new StepResult(false, found, notAfter);

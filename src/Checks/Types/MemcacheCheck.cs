@@ -4,30 +4,29 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record MemcacheOptions : HostPortOptions;
+
 /// <summary>memcache: the text protocol's "version" command answers "VERSION x".</summary>
-public sealed class MemcacheCheck : ICheckType
+public sealed class MemcacheCheck : HostPortCheck<MemcacheOptions>
 {
-    private const int DefaultPort = 11211;
+    protected override int DefaultPort => 11211;
     private static readonly byte[] VersionCommand = "version\r\n"u8.ToArray();
 
-    public string Name => "memcache";
+    public override string Name => "memcache";
 
-    public IReadOnlyList<string> Aliases => ["memcached"];
+    public override IReadOnlyList<string> Aliases => ["memcached"];
 
-    public IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port()];
+    public override IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port()];
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("memcache", fields, DefaultPort);
-
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override IReadOnlyList<string> OriginalStepNames(MemcacheOptions options)
     {
-        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
+        var (host, port) = (options.Host, PortOf(options));
         return OriginalNames.Prefixed($"memcache:{host}:{port}", $"tcp:{host}:{port}", "connect");
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override Task<CheckOutcome> RunAsync(MemcacheOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
+        var (host, port) = (destination.Host, destination.Port);
         var reached = new Reached();
         return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), new CheckStep("connect", ct => VersionAsync(reached, host, port, context, ct), IsMain: true));
     }

@@ -5,21 +5,28 @@ using MongoDB.Driver.Core.Events;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record MongoDbOptions : LoginOptions
+{
+    public string? Database { get; init; }
+
+    public string? AuthSource { get; init; }
+}
+
 /// <summary>
 /// mongodb: handshake (hello), SCRAM authentication when credentials are given, and list the
 /// collections of <c>database</c>. Credentials are checked against <c>database</c>, as the original
 /// did, unless <c>auth_source</c> names another.
 /// </summary>
-public sealed class MongoDbCheck : ICheckType
+public sealed class MongoDbCheck : LoginCheck<MongoDbOptions>
 {
-    private const int DefaultPort = 27017;
+    protected override int DefaultPort => 27017;
     private const string DefaultDatabase = "test";
 
-    public string Name => "mongodb";
+    public override string Name => "mongodb";
 
-    public IReadOnlyList<string> Aliases => ["mongo"];
+    public override IReadOnlyList<string> Aliases => ["mongo"];
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(),
@@ -30,32 +37,32 @@ public sealed class MongoDbCheck : ICheckType
     ];
 
     // A username alone authenticates with an empty password, as the original did.
-    public FieldError? Validate(CheckFields fields) =>
+    public override FieldError? Validate(CheckFields fields) =>
         fields.Has("password") && !fields.Has("username") ? new FieldError("password", "mongodb 'password' needs a 'username'") : null;
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("mongodb", fields, DefaultPort);
+    public override MongoDbOptions Parse(CheckFields fields) =>
+        base.Parse(fields) with { Database = fields.OptionalString("database"), AuthSource = fields.OptionalString("auth_source") };
 
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override IReadOnlyList<string> OriginalStepNames(MongoDbOptions options)
     {
-        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
-        var connect = fields.Has("username") || fields.Has("password") ? "connect with auth" : "connect";
+        var (host, port) = (options.Host, PortOf(options));
+        var connect = options.Username is not null || options.Password is not null ? "connect with auth" : "connect";
         return OriginalNames.Prefixed($"mongodb:{host}:{port}", $"tcp:{host}:{port}", connect);
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override Task<CheckOutcome> RunAsync(MongoDbOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        var name = fields.Has("username") ? "auth" : "connect";
+        var (host, port) = (destination.Host, destination.Port);
+        var name = options.Username is not null ? "auth" : "connect";
         var reached = new Reached();
-        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), new CheckStep(name, ct => ConnectAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true));
+        return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), new CheckStep(name, ct => ConnectAsync(options, reached.HostFor(host), port, context, ct), IsMain: true));
     }
 
-    private static async Task<StepResult> ConnectAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> ConnectAsync(MongoDbOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
-        var database = fields.String("database", DefaultDatabase);
-        var username = fields.OptionalString("username");
-        var authSource = fields.String("auth_source", database);
+        var database = options.Database ?? DefaultDatabase;
+        var username = options.Username;
+        var authSource = options.AuthSource ?? database;
 
         // With one server and a direct connection, a failed heartbeat (hello) means the far end is
         // not a usable MongoDB: fail at once instead of waiting out server selection.
@@ -73,7 +80,7 @@ public sealed class MongoDbCheck : ICheckType
             MinConnectionPoolSize = 0,
             RetryReads = false,
             RetryWrites = false,
-            Credential = username is null ? null : MongoCredential.CreateCredential(authSource, username, fields.OptionalString("password") ?? ""),
+            Credential = username is null ? null : MongoCredential.CreateCredential(authSource, username, options.Password ?? ""),
             ClusterConfigurator = cluster => cluster.Subscribe<ServerHeartbeatFailedEvent>(e => heartbeatFailure.TrySetResult(e.Exception)),
         };
 

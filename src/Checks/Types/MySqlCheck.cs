@@ -4,14 +4,19 @@ using MySqlConnector;
 
 namespace ConnCheck.Checks.Types;
 
-/// <summary>mysql (MySQL, MariaDB): connect, authenticate and open the database. A host starting with / is a unix socket file.</summary>
-public sealed class MySqlCheck : ICheckType
+public sealed record MySqlOptions : LoginOptions
 {
-    private const int DefaultPort = 3306;
+    public string? Database { get; init; }
+}
 
-    public string Name => "mysql";
+/// <summary>mysql (MySQL, MariaDB): connect, authenticate and open the database. A host starting with / is a unix socket file.</summary>
+public sealed class MySqlCheck : LoginCheck<MySqlOptions>
+{
+    protected override int DefaultPort => 3306;
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override string Name => "mysql";
+
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(),
@@ -20,36 +25,37 @@ public sealed class MySqlCheck : ICheckType
         new("database", FieldKind.String),
     ];
 
-    public CheckTarget Describe(CheckFields fields)
+    public override MySqlOptions Parse(CheckFields fields) => base.Parse(fields) with { Database = fields.OptionalString("database") };
+
+    public override CheckTarget Describe(MySqlOptions options)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
+        var (host, port) = (options.Host, PortOf(options));
         var destination = Service.IsUnixSocket(host) ? new Destination(host, 0, DestinationProtocol.Unix) : new Destination(host, port);
         return new CheckTarget($"mysql:{HostPort.Format(host, port)}", destination);
     }
 
     // New type: named like the original's postgres check.
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override IReadOnlyList<string> OriginalStepNames(MySqlOptions options)
     {
-        return Service.StepNamesAfterTcp("mysql", fields.String("host"), fields.Int("port", DefaultPort));
+        return Service.StepNamesAfterTcp("mysql", options.Host, PortOf(options));
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    // The destination of a unix socket is its path: the run connects to the host and port as written.
+    public override Task<CheckOutcome> RunAsync(MySqlOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(fields, reachedHost, port, context, ct), cancellationToken);
+        var (host, port) = (options.Host, PortOf(options));
+        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(options, reachedHost, port, context, ct), cancellationToken);
     }
 
-    private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> AuthenticateAsync(MySqlOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
         var settings = new MySqlConnectionStringBuilder
         {
             Server = host,
             Port = (uint)port,
-            UserID = fields.String("username"),
-            Password = fields.OptionalString("password") ?? "",
-            Database = fields.OptionalString("database") ?? "",
+            UserID = options.Username ?? "",
+            Password = options.Password ?? "",
+            Database = options.Database ?? "",
             Pooling = false,
             ConnectionTimeout = (uint)Service.TimeoutSeconds(context),
             DefaultCommandTimeout = (uint)Service.TimeoutSeconds(context),

@@ -4,16 +4,21 @@ using Npgsql;
 
 namespace ConnCheck.Checks.Types;
 
-/// <summary>postgres: connect, authenticate and open the database. A host starting with / is a unix socket directory.</summary>
-public sealed class PostgresCheck : ICheckType
+public sealed record PostgresOptions : LoginOptions
 {
-    private const int DefaultPort = 5432;
+    public string Database { get; init; } = "";
+}
 
-    public string Name => "postgres";
+/// <summary>postgres: connect, authenticate and open the database. A host starting with / is a unix socket directory.</summary>
+public sealed class PostgresCheck : LoginCheck<PostgresOptions>
+{
+    protected override int DefaultPort => 5432;
 
-    public IReadOnlyList<string> Aliases => ["postgresql"];
+    public override string Name => "postgres";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<string> Aliases => ["postgresql"];
+
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(),
@@ -22,29 +27,30 @@ public sealed class PostgresCheck : ICheckType
         new("database", FieldKind.String, Required: true),
     ];
 
-    public CheckTarget Describe(CheckFields fields)
+    public override PostgresOptions Parse(CheckFields fields) => base.Parse(fields) with { Database = fields.String("database", "") };
+
+    public override CheckTarget Describe(PostgresOptions options)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
+        var (host, port) = (options.Host, PortOf(options));
         var destination = Service.IsUnixSocket(host)
             ? new Destination(Path.Combine(host, $".s.PGSQL.{port}"), 0, DestinationProtocol.Unix)
             : new Destination(host, port);
         return new CheckTarget($"postgres:{HostPort.Format(host, port)}", destination);
     }
 
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override IReadOnlyList<string> OriginalStepNames(PostgresOptions options)
     {
-        return Service.StepNamesAfterTcp("postgres", fields.String("host"), fields.Int("port", DefaultPort));
+        return Service.StepNamesAfterTcp("postgres", options.Host, PortOf(options));
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    // The destination of a unix socket is its path: the run connects to the host and port as written.
+    public override Task<CheckOutcome> RunAsync(PostgresOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(fields, reachedHost, port, context, ct), cancellationToken);
+        var (host, port) = (options.Host, PortOf(options));
+        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(options, reachedHost, port, context, ct), cancellationToken);
     }
 
-    private static async Task<StepResult> AuthenticateAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> AuthenticateAsync(PostgresOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
         // Npgsql reports a missing socket as a generic socket error; say what is missing.
         if (Service.IsUnixSocket(host) && Path.Combine(host, $".s.PGSQL.{port}") is var socketPath && !File.Exists(socketPath))
@@ -58,9 +64,9 @@ public sealed class PostgresCheck : ICheckType
         {
             Host = host,
             Port = port,
-            Username = fields.String("username"),
-            Password = fields.OptionalString("password"),
-            Database = fields.String("database"),
+            Username = options.Username,
+            Password = options.Password,
+            Database = options.Database,
             Pooling = false,
             Timeout = Service.TimeoutSeconds(context),
             CommandTimeout = Service.TimeoutSeconds(context),

@@ -4,19 +4,21 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record RedisOptions : LoginOptions;
+
 /// <summary>
 /// redis: PING, or AUTH first when a password is given. Spoken as two RESP commands on one socket
 /// rather than through StackExchange.Redis: the multiplexer's background connection management,
 /// retries and generic "could not connect" errors suit an application, not a one-shot probe that must
 /// say exactly what the server answered and leave nothing running.
 /// </summary>
-public sealed class RedisCheck : ICheckType
+public sealed class RedisCheck : LoginCheck<RedisOptions>
 {
-    private const int DefaultPort = 6379;
+    protected override int DefaultPort => 6379;
 
-    public string Name => "redis";
+    public override string Name => "redis";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(),
@@ -24,27 +26,24 @@ public sealed class RedisCheck : ICheckType
         FieldSpec.Password,
     ];
 
-    public FieldError? Validate(CheckFields fields) =>
+    public override FieldError? Validate(CheckFields fields) =>
         fields.Has("username") && !fields.Has("password") ? new FieldError("username", "redis 'username' needs a 'password'") : null;
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("redis", fields, DefaultPort);
-
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override IReadOnlyList<string> OriginalStepNames(RedisOptions options)
     {
-        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
-        return OriginalNames.Prefixed($"redis:{host}:{port}", $"tcp:{host}:{port}", fields.Has("password") ? "connect with auth" : "connect");
+        var (host, port) = (options.Host, PortOf(options));
+        return OriginalNames.Prefixed($"redis:{host}:{port}", $"tcp:{host}:{port}", options.Password is not null ? "connect with auth" : "connect");
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override Task<CheckOutcome> RunAsync(RedisOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        var password = fields.OptionalString("password");
+        var (host, port) = (destination.Host, destination.Port);
+        var password = options.Password;
         var reached = new Reached();
         return Steps.RunAsync(
             cancellationToken,
             Net.TcpStep(host, port, reached),
-            new CheckStep(password is null ? "connect" : "connect with auth", ct => ConnectAsync(reached, host, port, fields.OptionalString("username"), password, context, ct), IsMain: true));
+            new CheckStep(password is null ? "connect" : "connect with auth", ct => ConnectAsync(reached, host, port, options.Username, password, context, ct), IsMain: true));
     }
 
     private static async Task<StepResult> ConnectAsync(Reached reached, string host, int port, string? username, string? password, CheckContext context, CancellationToken cancellationToken)

@@ -7,17 +7,36 @@ using MimeKit;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record SmtpOptions : LoginOptions
+{
+    public string? FromAddress { get; init; }
+
+    public string? ToAddress { get; init; }
+
+    public string? Message { get; init; }
+
+    public string? Subject { get; init; }
+
+    public bool? HeloFallback { get; init; }
+
+    public bool? UseTls { get; init; }
+
+    public bool? Starttls { get; init; }
+
+    public bool? DisableTlsVerification { get; init; }
+}
+
 /// <summary>
 /// smtp: greeting and EHLO (HELO when helo_fallback), implicit TLS (use_tls) or STARTTLS (starttls),
 /// AUTH when a username is given, and a real message when from_address and to_address are given.
 /// </summary>
-public sealed class SmtpCheck : ICheckType
+public sealed class SmtpCheck : LoginCheck<SmtpOptions>
 {
-    private const int DefaultPort = 25;
+    protected override int DefaultPort => 25;
 
-    public string Name => "smtp";
+    public override string Name => "smtp";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(),
@@ -34,15 +53,27 @@ public sealed class SmtpCheck : ICheckType
     ];
 
     // The original conn-check's default: implicit TLS (normally port 465).
-    private static bool ImplicitTls(CheckFields fields) => fields.Bool("use_tls", true);
+    private static bool ImplicitTls(SmtpOptions options) => options.UseTls ?? true;
 
-    private static bool StartTls(CheckFields fields) => fields.Bool("starttls", false);
+    private static bool StartTls(SmtpOptions options) => options.Starttls == true;
 
-    public bool UsesTls(CheckFields fields) => ImplicitTls(fields) || StartTls(fields);
-
-    public FieldError? Validate(CheckFields fields)
+    public override SmtpOptions Parse(CheckFields fields) => base.Parse(fields) with
     {
-        if (fields.Has("use_tls") && ImplicitTls(fields) && StartTls(fields))
+        FromAddress = fields.OptionalString("from_address"),
+        ToAddress = fields.OptionalString("to_address"),
+        Message = fields.OptionalString("message"),
+        Subject = fields.OptionalString("subject"),
+        HeloFallback = fields.OptionalBool("helo_fallback"),
+        UseTls = fields.OptionalBool("use_tls"),
+        Starttls = fields.OptionalBool("starttls"),
+        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
+    };
+
+    public override bool UsesTls(SmtpOptions options) => ImplicitTls(options) || StartTls(options);
+
+    public override FieldError? Validate(CheckFields fields)
+    {
+        if (fields.Bool("use_tls", false) && fields.Bool("starttls", false))
         {
             return new FieldError("starttls", "smtp 'starttls: true' needs 'use_tls: false' (use_tls is TLS from the first byte)");
         }
@@ -60,29 +91,26 @@ public sealed class SmtpCheck : ICheckType
         return fields.Has("password") && !fields.Has("username") ? new FieldError("password", "smtp 'password' needs a 'username'") : null;
     }
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("smtp", fields, DefaultPort);
-
-    public IReadOnlyList<string> OriginalStepNames(CheckFields fields)
+    public override IReadOnlyList<string> OriginalStepNames(SmtpOptions options)
     {
-        var (host, port) = (fields.String("host"), fields.Int("port", DefaultPort));
-        string[] steps = fields.Bool("use_tls", true) ? [$"tcp:{host}:{port}", $"tls:{host}:{port}"] : [$"tcp:{host}:{port}"];
-        return OriginalNames.Prefixed($"smtp:{host}:{port}", [.. steps, fields.Has("username") ? "connect with auth" : "connect"]);
+        var (host, port) = (options.Host, PortOf(options));
+        string[] steps = ImplicitTls(options) ? [$"tcp:{host}:{port}", $"tls:{host}:{port}"] : [$"tcp:{host}:{port}"];
+        return OriginalNames.Prefixed($"smtp:{host}:{port}", [.. steps, options.Username is not null ? "connect with auth" : "connect"]);
     }
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override Task<CheckOutcome> RunAsync(SmtpOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
-        var verify = !fields.Bool("disable_tls_verification", false);
+        var (host, port) = (destination.Host, destination.Port);
+        var verify = options.DisableTlsVerification != true;
         var reached = new Reached();
-        var main = new CheckStep(fields.Has("username") ? "connect with auth" : "connect", ct => SessionAsync(fields, host, reached, port, verify, context, ct), IsMain: true);
+        var main = new CheckStep(options.Username is not null ? "connect with auth" : "connect", ct => SessionAsync(options, host, reached, port, verify, context, ct), IsMain: true);
         // With implicit TLS the certificate gets its own tls:host:port step; STARTTLS reports it from the session.
-        return ImplicitTls(fields) && !StartTls(fields)
+        return ImplicitTls(options) && !StartTls(options)
             ? Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached), main)
             : Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), main);
     }
 
-    private static async Task<StepResult> SessionAsync(CheckFields fields, string host, Reached reached, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> SessionAsync(SmtpOptions options, string host, Reached reached, int port, bool verify, CheckContext context, CancellationToken cancellationToken)
     {
         var policy = new TlsValidator(host, context.Tls, verify);
         var helo = new HeloDetector();
@@ -92,8 +120,8 @@ public sealed class SmtpCheck : ICheckType
             ServerCertificateValidationCallback = policy.Validate,
             CheckCertificateRevocation = false,
         };
-        var security = StartTls(fields) ? SecureSocketOptions.StartTls : ImplicitTls(fields) ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.None;
-        var username = fields.OptionalString("username");
+        var security = StartTls(options) ? SecureSocketOptions.StartTls : ImplicitTls(options) ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.None;
+        var username = options.Username;
         var stage = "connect";
         try
         {
@@ -109,7 +137,7 @@ public sealed class SmtpCheck : ICheckType
                 throw;
             }
 
-            if (helo.SentHelo && !fields.Bool("helo_fallback", false))
+            if (helo.SentHelo && options.HeloFallback != true)
             {
                 return StepResult.Fail("the server refused EHLO (set helo_fallback: true to accept a HELO-only server)");
             }
@@ -117,18 +145,18 @@ public sealed class SmtpCheck : ICheckType
             if (username is not null)
             {
                 stage = "auth";
-                await client.AuthenticateAsync(username, fields.OptionalString("password") ?? "", cancellationToken).ConfigureAwait(false);
+                await client.AuthenticateAsync(username, options.Password ?? "", cancellationToken).ConfigureAwait(false);
             }
 
             var sent = "";
-            if (fields.OptionalString("from_address") is { } from && fields.OptionalString("to_address") is { } to)
+            if (options.FromAddress is { } from && options.ToAddress is { } to)
             {
                 stage = "send";
                 using var message = new MimeMessage();
                 message.From.Add(MailboxAddress.Parse(from));
                 message.To.AddRange(InternetAddressList.Parse(to));
-                message.Subject = fields.String("subject", "");
-                message.Body = new TextPart("plain") { Text = fields.String("message", "") };
+                message.Subject = options.Subject ?? "";
+                message.Body = new TextPart("plain") { Text = options.Message ?? "" };
                 await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
                 sent = $", message sent to {to}";
             }

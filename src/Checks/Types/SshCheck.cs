@@ -7,22 +7,33 @@ using Renci.SshNet.Common;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record SshOptions : LoginOptions
+{
+    public string? HostKeySha256 { get; init; }
+
+    public string? PrivateKeyFile { get; init; }
+
+    public string? PrivateKeyPassphrase { get; init; }
+
+    public override IEnumerable<string> SecretValues() => PrivateKeyPassphrase is null ? base.SecretValues() : [.. base.SecretValues(), PrivateKeyPassphrase];
+}
+
 /// <summary>
 /// ssh: the server sends an SSH identification line (<c>SSH-2.0-...</c>); with <c>host_key_sha256</c>
 /// its host key must have that fingerprint (as <c>ssh-keygen -lf</c> prints it); with a
 /// <c>username</c> and a <c>password</c> or <c>private_key_file</c>, it must accept them. No command
 /// is run and no session is opened.
 /// </summary>
-public sealed class SshCheck : ICheckType
+public sealed class SshCheck : LoginCheck<SshOptions>
 {
-    private const int DefaultPort = 22;
+    protected override int DefaultPort => 22;
 
     // The identification line may follow other lines (RFC 4253 4.2); this much is plenty.
     private const int MaxPreamble = 4096;
 
-    public string Name => "ssh";
+    public override string Name => "ssh";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(),
@@ -33,7 +44,7 @@ public sealed class SshCheck : ICheckType
         new("private_key_passphrase", FieldKind.String, Secret: true),
     ];
 
-    public FieldError? Validate(CheckFields fields)
+    public override FieldError? Validate(CheckFields fields)
     {
         if (fields.OptionalString("host_key_sha256") is { } pin && !pin.StartsWith("SHA256:", StringComparison.Ordinal))
         {
@@ -47,25 +58,29 @@ public sealed class SshCheck : ICheckType
             : null;
     }
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("ssh", fields, DefaultPort);
-
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override SshOptions Parse(CheckFields fields) => base.Parse(fields) with
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", DefaultPort);
+        HostKeySha256 = fields.OptionalString("host_key_sha256"),
+        PrivateKeyFile = fields.OptionalString("private_key_file"),
+        PrivateKeyPassphrase = fields.OptionalString("private_key_passphrase"),
+    };
+
+    public override Task<CheckOutcome> RunAsync(SshOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
+    {
+        var (host, port) = (destination.Host, destination.Port);
         var reached = new Reached();
         var steps = new List<CheckStep>
         {
             Net.TcpStep(host, port, reached),
-            new("banner", ct => BannerAsync(reached, host, port, context, ct), IsMain: !fields.Has("username") && !fields.Has("host_key_sha256")),
+            new("banner", ct => BannerAsync(reached, host, port, context, ct), IsMain: options.Username is null && options.HostKeySha256 is null),
         };
-        if (fields.Has("username"))
+        if (options.Username is not null)
         {
-            steps.Add(new("auth", ct => LoginAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true));
+            steps.Add(new("auth", ct => LoginAsync(options, reached.HostFor(host), port, context, ct), IsMain: true));
         }
-        else if (fields.Has("host_key_sha256"))
+        else if (options.HostKeySha256 is not null)
         {
-            steps.Add(new("host key", ct => LoginAsync(fields, reached.HostFor(host), port, context, ct), IsMain: true));
+            steps.Add(new("host key", ct => LoginAsync(options, reached.HostFor(host), port, context, ct), IsMain: true));
         }
 
         return Steps.RunAsync(cancellationToken, [.. steps]);
@@ -137,16 +152,16 @@ public sealed class SshCheck : ICheckType
 
     private static string NotSsh(List<byte> read) => $"not an SSH server: unexpected greeting {Service.Quote(read.ToArray())}";
 
-    private static async Task<StepResult> LoginAsync(CheckFields fields, string host, int port, CheckContext context, CancellationToken cancellationToken)
+    private static async Task<StepResult> LoginAsync(SshOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
-        var username = fields.OptionalString("username");
+        var username = options.Username;
         AuthenticationMethod method;
         PrivateKeyFile? key = null;
         try
         {
             method = username is null ? new NoneAuthenticationMethod("conn-check")
-                : fields.OptionalString("private_key_file") is { } keyFile ? new PrivateKeyAuthenticationMethod(username, key = LoadKey(keyFile, fields.OptionalString("private_key_passphrase")))
-                : new PasswordAuthenticationMethod(username, fields.String("password"));
+                : options.PrivateKeyFile is { } keyFile ? new PrivateKeyAuthenticationMethod(username, key = LoadKey(keyFile, options.PrivateKeyPassphrase))
+                : new PasswordAuthenticationMethod(username, options.Password ?? "");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException or ArgumentException)
         {
@@ -158,7 +173,7 @@ public sealed class SshCheck : ICheckType
         {
             var info = new ConnectionInfo(host, port, username ?? "conn-check", method) { Timeout = context.Timeout };
             using var client = new SshClient(info);
-            var pin = fields.OptionalString("host_key_sha256");
+            var pin = options.HostKeySha256;
             string? seen = null;
             client.HostKeyReceived += (_, e) =>
             {

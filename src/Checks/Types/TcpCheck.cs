@@ -3,15 +3,15 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
+public sealed record TcpOptions : HostPortOptions;
+
 /// <summary>tcp: the port accepts a connection.</summary>
-public sealed class TcpCheck : ICheckType
+public sealed class TcpCheck : HostPortCheck<TcpOptions>
 {
-    public string Name => "tcp";
+    public override string Name => "tcp";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port(required: true)];
+    public override IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port(required: true)];
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("tcp", fields);
-
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken) =>
-        Steps.RunAsync(cancellationToken, Net.TcpStep(fields.String("host"), fields.Int("port", 0)));
+    public override Task<CheckOutcome> RunAsync(TcpOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken) =>
+        Steps.RunAsync(cancellationToken, Net.TcpStep(destination.Host, destination.Port));
 }

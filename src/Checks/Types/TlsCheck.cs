@@ -3,29 +3,33 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-/// <summary>tls (alias ssl): the port completes a TLS handshake with a certificate valid for the host.</summary>
-public sealed class TlsCheck : ICheckType
+public sealed record TlsOptions : HostPortOptions
 {
-    public string Name => "tls";
+    public bool? DisableTlsVerification { get; init; }
+}
 
-    public IReadOnlyList<string> Aliases { get; } = ["ssl"];
+/// <summary>tls (alias ssl): the port completes a TLS handshake with a certificate valid for the host.</summary>
+public sealed class TlsCheck : HostPortCheck<TlsOptions>
+{
+    public override string Name => "tls";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public override IReadOnlyList<string> Aliases { get; } = ["ssl"];
+
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(required: true),
         new("disable_tls_verification", FieldKind.Boolean),
     ];
 
-    public bool UsesTls(CheckFields fields) => true;
+    public override TlsOptions Parse(CheckFields fields) => base.Parse(fields) with { DisableTlsVerification = fields.OptionalBool("disable_tls_verification") };
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("tls", fields);
+    public override bool UsesTls(TlsOptions options) => true;
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override Task<CheckOutcome> RunAsync(TlsOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", 0);
-        var verify = !fields.Bool("disable_tls_verification", false);
+        var (host, port) = (destination.Host, destination.Port);
+        var verify = options.DisableTlsVerification != true;
         var reached = new Reached();
         return Steps.RunAsync(cancellationToken, Net.TcpStep(host, port, reached), TlsProbe.Step(host, port, context, verify, reached));
     }

@@ -5,12 +5,19 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-/// <summary>udp: sending <c>send</c> gets back a datagram that contains <c>expect</c>.</summary>
-public sealed class UdpCheck : ICheckType
+public sealed record UdpOptions : HostPortOptions
 {
-    public string Name => "udp";
+    public string Send { get; init; } = "";
 
-    public IReadOnlyList<FieldSpec> Fields { get; } =
+    public string Expect { get; init; } = "";
+}
+
+/// <summary>udp: sending <c>send</c> gets back a datagram that contains <c>expect</c>.</summary>
+public sealed class UdpCheck : HostPortCheck<UdpOptions>
+{
+    public override string Name => "udp";
+
+    public override IReadOnlyList<FieldSpec> Fields { get; } =
     [
         FieldSpec.Host,
         FieldSpec.Port(required: true),
@@ -18,14 +25,17 @@ public sealed class UdpCheck : ICheckType
         new("expect", FieldKind.String, Required: true),
     ];
 
-    public CheckTarget Describe(CheckFields fields) => CheckTarget.OfHostPort("udp", fields, 0, DestinationProtocol.Udp);
+    protected override DestinationProtocol Protocol => DestinationProtocol.Udp;
 
-    public Task<CheckOutcome> RunAsync(CheckFields fields, CheckContext context, CancellationToken cancellationToken)
+    public override UdpOptions Parse(CheckFields fields) => base.Parse(fields) with { Send = fields.String("send", ""), Expect = fields.String("expect", "") };
+
+    public override byte[] UdpProbe(UdpOptions options) => Encoding.UTF8.GetBytes(options.Send);
+
+    public override Task<CheckOutcome> RunAsync(UdpOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {
-        var host = fields.String("host");
-        var port = fields.Int("port", 0);
-        var send = Encoding.UTF8.GetBytes(fields.String("send", ""));
-        var expect = Encoding.UTF8.GetBytes(fields.String("expect", ""));
+        var (host, port) = (destination.Host, destination.Port);
+        var send = Encoding.UTF8.GetBytes(options.Send);
+        var expect = Encoding.UTF8.GetBytes(options.Expect);
         return Steps.RunAsync(cancellationToken, new CheckStep($"udp:{HostPort.Format(host, port)}", ct => ExchangeAsync(host, port, send, expect, ct)));
     }
 

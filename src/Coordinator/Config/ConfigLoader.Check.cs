@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Checks.Model;
 
@@ -53,7 +52,7 @@ public sealed partial class ConfigLoader
                 entries.AddRange(defaults.Entries.Where(d => (accepted.ContainsKey(d.Key.Value) || OriginalFields.Find(type, d.Key.Value) is RenamedField) && mapping[d.Key.Value] is null));
             }
 
-            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var values = new Dictionary<string, object>(StringComparer.Ordinal);
             var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
             foreach (var (key, value) in entries)
             {
@@ -83,7 +82,7 @@ public sealed partial class ConfigLoader
                 var errorsBeforeValue = errors.Count;
                 if (Convert(value, field, type) is { } element)
                 {
-                    values[name] = inverted ? JsonValues.Of(!element.GetBoolean()) : element;
+                    values[name] = inverted ? !(bool)element : element;
                 }
                 else if (field.Required && errors.Count == errorsBeforeValue)
                 {
@@ -109,6 +108,7 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
+            var options = type.Parse(own);
             var common = new CheckFields(values);
             var from = common.StringList("from");
             if (from.Count == 0)
@@ -149,7 +149,7 @@ public sealed partial class ConfigLoader
                 Error(nodes["warn_ms"], $"warn_ms ({warn}) is above crit_ms ({crit})");
             }
 
-            foreach (var certField in new[] { "cert_warn_days", "cert_crit_days" }.Where(f => common.Has(f) && !type.UsesTls(own)))
+            foreach (var certField in new[] { "cert_warn_days", "cert_crit_days" }.Where(f => common.Has(f) && !type.UsesTls(options)))
             {
                 Error(nodes[certField], $"{certField} applies only to checks that use TLS");
             }
@@ -159,13 +159,16 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            var target = type.Describe(own);
+            var zoneOptions = type.Fields.Where(f => f.Kind == FieldKind.ZoneOverrides)
+                .SelectMany(f => own.ZoneOverrides(f.Name).Keys.Select(zone => (zone, options: type.Parse(own.ForZone(f.Name, zone)))))
+                .ToDictionary(z => z.zone, z => z.options, StringComparer.Ordinal);
+            var target = type.Describe(options);
             return new CheckSpec
             {
                 Id = id,
                 Type = type.Name,
                 Name = common.OptionalString("name") ?? target.Name,
-                PatternNames = new[] { common.OptionalString("name") ?? target.Name, target.Name }.Concat(type.OriginalStepNames(own)).Distinct().ToArray(),
+                PatternNames = new[] { common.OptionalString("name") ?? target.Name, target.Name }.Concat(type.OriginalStepNames(options)).Distinct().ToArray(),
                 Destination = target.Destination,
                 From = from.Distinct().ToArray(),
                 On = on,
@@ -176,7 +179,8 @@ public sealed partial class ConfigLoader
                 CritMs = common.Double("crit_ms"),
                 CertWarnDays = common.Double("cert_warn_days"),
                 CertCritDays = common.Double("cert_crit_days"),
-                Fields = own.Values,
+                Options = options,
+                ZoneOptions = zoneOptions,
                 Line = mapping.Line,
             };
         }
@@ -192,7 +196,7 @@ public sealed partial class ConfigLoader
             return accepted;
         }
 
-        private JsonElement? Convert(YamlNode node, FieldSpec field, ICheckType type)
+        private object? Convert(YamlNode node, FieldSpec field, ICheckType type)
         {
             if (node is YamlScalar { IsNull: true })
             {
@@ -202,29 +206,29 @@ public sealed partial class ConfigLoader
             switch (field.Kind)
             {
                 case FieldKind.String:
-                    return ToText(node, field.Name) is { } text ? JsonValues.Of(text) : null;
+                    return ToText(node, field.Name);
                 case FieldKind.Host:
-                    return ToHost(node, field.Name) is { } host ? JsonValues.Of(host) : null;
+                    return ToHost(node, field.Name);
                 case FieldKind.Integer:
-                    return ToInteger(node, field.Name) is { } integer ? JsonValues.Of(integer) : null;
+                    return ToInteger(node, field.Name);
                 case FieldKind.Port:
-                    return ToInteger(node, field.Name, 1, 65535) is { } port ? JsonValues.Of(port) : null;
+                    return ToInteger(node, field.Name, 1, 65535);
                 case FieldKind.Boolean:
-                    return ToBoolean(node, field.Name) is { } flag ? JsonValues.Of(flag) : null;
+                    return ToBoolean(node, field.Name);
                 case FieldKind.Seconds:
-                    return ToPositiveNumber(node, field.Name) is { } number ? JsonValues.Of(number) : null;
+                    return ToPositiveNumber(node, field.Name);
                 case FieldKind.Url:
-                    return ToUrl(node, field.Name) is { } url ? JsonValues.Of(url) : null;
+                    return ToUrl(node, field.Name);
                 case FieldKind.StringList:
-                    return ToStringList(node, field.Name) is { } list ? JsonValues.Of(list) : null;
+                    return ToStringList(node, field.Name);
                 case FieldKind.StringMap when node is YamlSequence pairs:
-                    return ToPairs(pairs, field.Name) is { } pairList ? JsonValues.Of(pairList) : null;
+                    return ToPairs(pairs, field.Name);
                 case FieldKind.StringMap:
-                    return ToStringMap(node, field.Name) is { } map ? JsonValues.Of(map) : null;
+                    return ToStringMap(node, field.Name)?.ToArray();
                 case FieldKind.TextOrForm when node is YamlMapping:
-                    return ToStringMap(node, field.Name) is { } form ? JsonValues.Of(form) : null;
+                    return ToStringMap(node, field.Name)?.ToArray();
                 case FieldKind.TextOrForm:
-                    return ToText(node, field.Name) is { } body ? JsonValues.Of(body) : null;
+                    return ToText(node, field.Name);
                 case FieldKind.ZoneOverrides:
                     return ToZoneOverrides(node, field, type);
                 case FieldKind.Credentials:
@@ -235,7 +239,7 @@ public sealed partial class ConfigLoader
                         return null;
                     }
 
-                    return pair is null ? null : JsonValues.Of(pair);
+                    return pair;
                 default:
                     throw new InvalidOperationException($"unhandled field kind {field.Kind}");
             }

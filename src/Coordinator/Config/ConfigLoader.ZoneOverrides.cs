@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using ConnCheck.Checks.Engine;
 
 namespace ConnCheck.Coordinator.Config;
@@ -9,7 +7,7 @@ public sealed partial class ConfigLoader
     /// <summary>A check's <c>zones:</c> field: per zone, some of the type's own fields with other values.</summary>
     private sealed partial class Reader
     {
-        private JsonElement? ToZoneOverrides(YamlNode node, FieldSpec field, ICheckType type)
+        private IReadOnlyDictionary<string, IReadOnlyDictionary<string, object>>? ToZoneOverrides(YamlNode node, FieldSpec field, ICheckType type)
         {
             if (node is not YamlMapping zones)
             {
@@ -17,57 +15,43 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            var buffer = new ArrayBufferWriter<byte>(256);
+            var byZone = new Dictionary<string, IReadOnlyDictionary<string, object>>(StringComparer.Ordinal);
             var failed = false;
-            using (var writer = new Utf8JsonWriter(buffer))
+            foreach (var (zone, overrides) in zones.Entries)
             {
-                writer.WriteStartObject();
-                foreach (var (zone, overrides) in zones.Entries)
+                if (!IsZoneName(zone.Value))
                 {
-                    if (!IsZoneName(zone.Value))
-                    {
-                        Error(zone, $"bad zone name {Shown(zone, zone.Value)} under '{field.Name}': use letters, digits, '-', '_' and '.'");
-                        failed = true;
-                        continue;
-                    }
-
-                    if (overrides is not YamlMapping fields)
-                    {
-                        Error(overrides, $"'{field.Name}.{zone.Value}' must be a mapping of fields ({string.Join(", ", type.ZoneOverridable)}), got {overrides.Kind}");
-                        failed = true;
-                        continue;
-                    }
-
-                    writer.WritePropertyName(zone.Value);
-                    writer.WriteStartObject();
-                    foreach (var (key, value) in fields.Entries)
-                    {
-                        var spec = type.ZoneOverridable.Contains(key.Value) ? type.Fields.Single(f => f.Name == key.Value) : null;
-                        if (spec is null)
-                        {
-                            Error(key, $"'{YamlTree.Shorten(key.Value)}' cannot be set per zone in a {type.Name} check{Suggest(key.Value, type.ZoneOverridable)}; these can: {string.Join(", ", type.ZoneOverridable)}");
-                            failed = true;
-                        }
-                        else if (Convert(value, spec, type) is { } element)
-                        {
-                            writer.WritePropertyName(key.Value);
-                            element.WriteTo(writer);
-                        }
-                    }
-
-                    writer.WriteEndObject();
+                    Error(zone, $"bad zone name {Shown(zone, zone.Value)} under '{field.Name}': use letters, digits, '-', '_' and '.'");
+                    failed = true;
+                    continue;
                 }
 
-                writer.WriteEndObject();
+                if (overrides is not YamlMapping fields)
+                {
+                    Error(overrides, $"'{field.Name}.{zone.Value}' must be a mapping of fields ({string.Join(", ", type.ZoneOverridable)}), got {overrides.Kind}");
+                    failed = true;
+                    continue;
+                }
+
+                var values = new Dictionary<string, object>(StringComparer.Ordinal);
+                foreach (var (key, value) in fields.Entries)
+                {
+                    var spec = type.ZoneOverridable.Contains(key.Value) ? type.Fields.Single(f => f.Name == key.Value) : null;
+                    if (spec is null)
+                    {
+                        Error(key, $"'{YamlTree.Shorten(key.Value)}' cannot be set per zone in a {type.Name} check{Suggest(key.Value, type.ZoneOverridable)}; these can: {string.Join(", ", type.ZoneOverridable)}");
+                        failed = true;
+                    }
+                    else if (Convert(value, spec, type) is { } converted)
+                    {
+                        values[key.Value] = converted;
+                    }
+                }
+
+                byZone[zone.Value] = values;
             }
 
-            if (failed)
-            {
-                return null;
-            }
-
-            var reader = new Utf8JsonReader(buffer.WrittenSpan);
-            return JsonElement.ParseValue(ref reader);
+            return failed ? null : byZone;
         }
 
         /// <summary>An override for a zone the check does not run from would never apply: a mistake.</summary>

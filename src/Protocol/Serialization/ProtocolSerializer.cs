@@ -2,8 +2,10 @@ using System.Collections.Frozen;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
 using Akka.Serialization;
+using ConnCheck.Checks.Types;
 using ConnCheck.Protocol.Messages;
 
 namespace ConnCheck.Protocol.Serialization;
@@ -40,6 +42,9 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         // record that throws later (RunBatch.Checks = null crashed the agent's first log line).
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
+
+        // A check's options travel as its type's own record (CheckOptions is abstract).
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { CheckTypes.Default.AddOptionsTypes } },
     };
 
     public override int Identifier => Id;
@@ -58,6 +63,14 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             throw new SerializationException($"unknown conn-check message '{manifest}' (a peer of another version?)");
         }
 
-        return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"empty '{manifest}' message");
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"empty '{manifest}' message");
+        }
+        catch (NotSupportedException ex)
+        {
+            // Check options without their type's name: the abstract record cannot be built.
+            throw new SerializationException($"malformed '{manifest}' message: {ex.Message}", ex);
+        }
     }
 }

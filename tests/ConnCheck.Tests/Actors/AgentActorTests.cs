@@ -125,10 +125,10 @@ public sealed class AgentActorTests : TestKit
         Name = $"{type}:127.0.0.1:{port}",
         Destination = new Destination("127.0.0.1", port),
         From = ["web"],
-        Fields = new Dictionary<string, System.Text.Json.JsonElement>
+        Options = ConnCheck.Checks.Types.CheckTypes.Default.Get(type).Parse(new ConnCheck.Checks.Engine.CheckFields(new Dictionary<string, System.Text.Json.JsonElement>
         {
             ["host"] = System.Text.Json.JsonSerializer.SerializeToElement("127.0.0.1"),
             ["port"] = System.Text.Json.JsonSerializer.SerializeToElement(port),
-        },
+        })),
     };
 }

@@ -27,7 +27,7 @@ public sealed class ProtocolSerializerTests() : TestKit(AgentActorTests.TestConf
             Tags = ["db"],
             TimeoutSeconds = 2.5,
             Reachable = false,
-            Fields = new Dictionary<string, System.Text.Json.JsonElement> { ["host"] = System.Text.Json.JsonSerializer.SerializeToElement("db.internal") },
+            Options = new ConnCheck.Checks.Types.TcpOptions { Host = "db.internal", Port = 5432 },
         };
         var result = new CheckResult
         {
@@ -90,6 +90,27 @@ public sealed class ProtocolSerializerTests() : TestKit(AgentActorTests.TestConf
         Assert.True(generator.Set > 0);
     }
 
+    public static TheoryData<string> CheckTypeNames => new(ConnCheck.Checks.Types.CheckTypes.Default.Types.Select(t => t.Name));
+
+    /// <summary>
+    /// Every check type's options record, every option set to a value other than its default, survives
+    /// the wire whole inside a run-batch (as its own record: the wire names it by the type's name).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CheckTypeNames))]
+    public void Every_option_of_every_check_type_survives_the_round_trip(string typeName)
+    {
+        var optionsType = ConnCheck.Checks.Types.CheckTypes.Default.Get(typeName).OptionsType;
+        var generator = new NonDefaultValues { OptionsType = optionsType };
+        var message = (RunBatch)generator.Make(typeof(RunBatch));
+
+        var back = RoundTrip(message, "run-batch");
+
+        Assert.IsType(optionsType, back.Checks[0].Options);
+        Assert.IsType(optionsType, back.Checks[0].ZoneOptions.Values.First());
+        Assert.Equal(NonDefaultValues.Dump(message), NonDefaultValues.Dump(back));
+    }
+
     [Fact]
     public void Unknown_manifests_and_non_protocol_objects_are_refused()
     {
@@ -120,6 +141,9 @@ internal sealed class NonDefaultValues
     private int next = 1;
 
     public int Set { get; private set; }
+
+    /// <summary>The options record a <see cref="CheckOptions"/> property gets (the richest by default).</summary>
+    public Type OptionsType { get; init; } = typeof(ConnCheck.Checks.Types.HttpOptions);
 
     /// <summary>Every public property, recursively, by reflection (not by a serializer that could skip the same ones).</summary>
     public static string Dump(object? value) => value switch
@@ -195,6 +219,23 @@ internal sealed class NonDefaultValues
             };
         }
 
+        if (underlying == typeof(KeyValuePair<string, string>))
+        {
+            return new KeyValuePair<string, string>($"{name}-key-{n}", $"{name}-{n} é");
+        }
+
+        if (underlying == typeof(CheckOptions))
+        {
+            return Make(OptionsType);
+        }
+
+        if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && underlying.GetGenericArguments()[0] == typeof(string))
+        {
+            var map = (System.Collections.IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(underlying.GetGenericArguments()))!;
+            map[$"{name}-{n}"] = Value(underlying.GetGenericArguments()[1], name, null);
+            return map;
+        }
+
         if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
         {
             var item = underlying.GetGenericArguments()[0];
@@ -205,7 +246,7 @@ internal sealed class NonDefaultValues
         }
 
         // The messages, and the check model they carry (which lives in Checks, below Protocol).
-        if (underlying.IsClass && underlying.Namespace is { } space && (space.StartsWith("ConnCheck.Protocol", StringComparison.Ordinal) || space == "ConnCheck.Checks.Model"))
+        if (underlying.IsClass && underlying.Namespace is { } space && (space.StartsWith("ConnCheck.Protocol", StringComparison.Ordinal) || space is "ConnCheck.Checks.Model" or "ConnCheck.Checks.Types"))
         {
             return Make(underlying);
         }

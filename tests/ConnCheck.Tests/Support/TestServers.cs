@@ -30,7 +30,8 @@ public static class TestServers
     {
         var checkType = CheckTypes.Default.Get(type);
         var values = fields.ToDictionary(f => f.Key, f => JsonSerializer.SerializeToElement(f.Value));
-        var target = checkType.Describe(new CheckFields(values));
+        var options = checkType.Parse(new CheckFields(values));
+        var target = checkType.Describe(options);
         var spec = new CheckSpec
         {
             Id = 1,
@@ -38,7 +39,7 @@ public static class TestServers
             Name = target.Name,
             Destination = target.Destination,
             TimeoutSeconds = timeoutSeconds,
-            Fields = values,
+            Options = options,
         };
         var runner = new CheckRunner(CheckTypes.Default, new RunnerOptions { Tls = tls ?? TlsSettings.SystemOnly });
         return runner.RunOneAsync(spec, Vantage.Local, CancellationToken.None);
