@@ -15,22 +15,33 @@ public sealed record AgentIdentity(string Name, string Zone, string Host);
 /// <summary>
 /// Receives batches from coordinators, runs them with the same engine as local runs and streams
 /// each result back as it finishes. A coordinator that goes away has its batches cancelled.
+/// While a batch runs, an interval with no result sent ends with an empty <see cref="CheckResults"/>:
+/// the coordinator's silence limit (longest check timeout plus a grace) then measures a stuck or
+/// vanished agent, not a busy one whose results are slow to start on a loaded host.
 /// </summary>
 public sealed class AgentActor : ReceiveActor, IWithTimers
 {
     private readonly AgentIdentity identity;
     private readonly CheckRunner runner;
     private readonly int maxBatchChecks;
+    private readonly TimeSpan progressInterval;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private const int MaxResultsPerMessage = 200;
     private static readonly TimeSpan ResultsDelay = TimeSpan.FromMilliseconds(5);
     private readonly Dictionary<string, RunningBatch> running = new(StringComparer.Ordinal);
 
     public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks)
+        : this(identity, runner, maxBatchChecks, TimeSpan.Zero)
+    {
+    }
+
+    /// <param name="progressInterval">How often a running batch with nothing sent says it is still at work; zero: never.</param>
+    public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval)
     {
         this.identity = identity;
         this.runner = runner;
         this.maxBatchChecks = maxBatchChecks;
+        this.progressInterval = progressInterval;
 
         Receive<Hello>(hello => Sender.Tell(new HelloReply(ProtocolVersion.Current, identity.Name, identity.Zone, identity.Host, VersionProblem(hello.Version))));
         Receive<RunBatch>(Start);
@@ -58,6 +69,20 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
                 Send(batch);
             }
         });
+        Receive<Progress>(p =>
+        {
+            if (!running.TryGetValue(p.RunId, out var batch))
+            {
+                return;
+            }
+
+            if (!batch.SentSinceProgress && !batch.SendScheduled)
+            {
+                batch.Requester.Tell(new CheckResults(p.RunId, []));
+            }
+
+            batch.SentSinceProgress = false;
+        });
         Receive<BatchFinished>(Finish);
         Receive<CancelBatch>(c => Cancel(c.RunId, "the coordinator asked (deadline passed or run interrupted)"));
         // A killed coordinator closes its connection: cancel at once rather than after the watch's
@@ -72,7 +97,10 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks) =>
-        Akka.Actor.Props.Create(() => new AgentActor(identity, runner, maxBatchChecks));
+        Props(identity, runner, maxBatchChecks, TimeSpan.Zero);
+
+    public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval) =>
+        Akka.Actor.Props.Create<AgentActor>(identity, runner, maxBatchChecks, progressInterval);
 
     protected override void PostStop()
     {
@@ -102,6 +130,10 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         var state = new RunningBatch(batch.RunId, requester, batch.Checks.Count, new CancellationTokenSource(), Stopwatch.StartNew());
         running[batch.RunId] = state;
         Context.Watch(requester);
+        if (progressInterval > TimeSpan.Zero)
+        {
+            Timers.StartPeriodicTimer(ProgressTimer(batch.RunId), new Progress(batch.RunId), progressInterval);
+        }
 
         var self = Self;
         var vantage = new Vantage(identity.Zone, identity.Name);
@@ -121,6 +153,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             return;
         }
 
+        Timers.Cancel(ProgressTimer(finished.RunId));
         Send(batch);
         batch.Requester.Tell(new BatchCompleted(finished.RunId, batch.Reported));
         var other = batch.Reported - batch.Ok - batch.Failed;
@@ -145,6 +178,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     {
         if (running.Remove(runId, out var batch))
         {
+            Timers.Cancel(ProgressTimer(runId));
             batch.Cancellation.Cancel();
             batch.Cancellation.Dispose();
             log.Info("batch {0} from {1} cancelled: {2}; {3} of {4} checks had finished, the rest stopped and their sockets closed", runId, batch.Requester.Path.Address, why, batch.Reported, batch.Total);
@@ -153,6 +187,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
 
     private string CoordinatorGone =>
         $"the coordinator is gone (its connection closed, or it sent no heartbeat for {Context.System.Settings.Config.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause", TimeSpan.FromSeconds(10)).TotalSeconds:0.#}s)";
+
+    private static string ProgressTimer(string runId) => $"progress-{runId}";
 
     // Results are streamed, but those finishing within a few milliseconds travel together.
     private static void Send(RunningBatch batch)
@@ -163,6 +199,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             return;
         }
 
+        batch.SentSinceProgress = true;
         batch.Requester.Tell(batch.Unsent.Count == 1 ? new CheckCompleted(batch.RunId, batch.Unsent[0]) : new CheckResults(batch.RunId, batch.Unsent.ToArray()));
         batch.Unsent.Clear();
     }
@@ -190,6 +227,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
 
         public bool SendScheduled { get; set; }
 
+        public bool SentSinceProgress { get; set; }
+
         public void Count(CheckStatus status)
         {
             Reported++;
@@ -201,6 +240,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     private sealed record ResultReady(string RunId, CheckResult Result) : INoSerializationVerificationNeeded;
 
     private sealed record SendResults(string RunId) : INoSerializationVerificationNeeded;
+
+    private sealed record Progress(string RunId) : INoSerializationVerificationNeeded;
 
     private sealed record BatchFinished(string RunId, string? Error) : INoSerializationVerificationNeeded;
 }
