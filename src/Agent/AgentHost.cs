@@ -39,7 +39,8 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             });
             var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);
             var progress = system.Settings.Config.GetTimeSpan("conn-check.agent.progress-interval", TimeSpan.FromSeconds(2));
-            system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000), progress), "agent");
+            var trimAfter = system.Settings.Config.GetTimeSpan("conn-check.agent.idle-trim-after", TimeSpan.FromSeconds(5));
+            system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000), progress, trimAfter), "agent");
             system.ActorOf(DirectoryActor.Props(cluster), "directory");
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -25,23 +25,26 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     private readonly CheckRunner runner;
     private readonly int maxBatchChecks;
     private readonly TimeSpan progressInterval;
+    private readonly TimeSpan trimAfter;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private const int MaxResultsPerMessage = 200;
     private static readonly TimeSpan ResultsDelay = TimeSpan.FromMilliseconds(5);
     private readonly Dictionary<string, RunningBatch> running = new(StringComparer.Ordinal);
 
     public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks)
-        : this(identity, runner, maxBatchChecks, TimeSpan.Zero)
+        : this(identity, runner, maxBatchChecks, TimeSpan.Zero, TimeSpan.Zero)
     {
     }
 
     /// <param name="progressInterval">How often a running batch with nothing sent says it is still at work; zero: never.</param>
-    public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval)
+    /// <param name="trimAfter">After start and after the last batch, how long with no batch before memory is given back (<see cref="MemoryTrim"/>); zero: never.</param>
+    public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, TimeSpan trimAfter)
     {
         this.identity = identity;
         this.runner = runner;
         this.maxBatchChecks = maxBatchChecks;
         this.progressInterval = progressInterval;
+        this.trimAfter = trimAfter;
 
         Receive<Hello>(hello => Sender.Tell(new HelloReply(ProtocolVersion.Current, identity.Name, identity.Zone, identity.Host, VersionProblem(hello.Version))));
         Receive<RunBatch>(Start);
@@ -83,6 +86,13 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
 
             batch.SentSinceProgress = false;
         });
+        Receive<Trim>(_ =>
+        {
+            if (running.Count == 0)
+            {
+                MemoryTrim.Now();
+            }
+        });
         Receive<BatchFinished>(Finish);
         Receive<CancelBatch>(c => Cancel(c.RunId, "the coordinator asked (deadline passed or run interrupted)"));
         // A killed coordinator closes its connection: cancel at once rather than after the watch's
@@ -92,15 +102,19 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => CancelFrom(b => b.Requester.Equals(t.ActorRef), CoordinatorGone));
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+        TrimWhenIdle();
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks) =>
         Props(identity, runner, maxBatchChecks, TimeSpan.Zero);
 
-    public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval) =>
-        Akka.Actor.Props.Create<AgentActor>(identity, runner, maxBatchChecks, progressInterval);
+    public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, TimeSpan trimAfter = default) =>
+        Akka.Actor.Props.Create<AgentActor>(identity, runner, maxBatchChecks, progressInterval, trimAfter);
 
     protected override void PostStop()
     {
@@ -160,6 +174,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         var error = finished.Error is null ? "" : $" (error: {finished.Error})";
         log.Info($"batch {batch.RunId} from {batch.Requester.Path.Address}: {batch.Total} checks, {batch.Ok} ok, {batch.Failed} failed, {other} other in {batch.Watch.ElapsedMilliseconds} ms{error}");
         batch.Cancellation.Dispose();
+        TrimWhenIdle();
         if (running.Values.All(b => !b.Requester.Equals(batch.Requester)))
         {
             Context.Unwatch(batch.Requester);
@@ -181,6 +196,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             Timers.Cancel(ProgressTimer(runId));
             batch.Cancellation.Cancel();
             batch.Cancellation.Dispose();
+            TrimWhenIdle();
             log.Info("batch {0} from {1} cancelled: {2}; {3} of {4} checks had finished, the rest stopped and their sockets closed", runId, batch.Requester.Path.Address, why, batch.Reported, batch.Total);
         }
     }
@@ -189,6 +205,15 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         $"the coordinator is gone (its connection closed, or it sent no heartbeat for {Context.System.Settings.Config.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause", TimeSpan.FromSeconds(10)).TotalSeconds:0.#}s)";
 
     private static string ProgressTimer(string runId) => $"progress-{runId}";
+
+    // (Re)starts the countdown: a batch arriving meanwhile makes the trim a no-op, its end restarts it.
+    private void TrimWhenIdle()
+    {
+        if (trimAfter > TimeSpan.Zero && running.Count == 0)
+        {
+            Timers.StartSingleTimer("trim", Trim.Instance, trimAfter);
+        }
+    }
 
     // Results are streamed, but those finishing within a few milliseconds travel together.
     private static void Send(RunningBatch batch)
@@ -242,6 +267,11 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     private sealed record SendResults(string RunId) : INoSerializationVerificationNeeded;
 
     private sealed record Progress(string RunId) : INoSerializationVerificationNeeded;
+
+    private sealed class Trim : INoSerializationVerificationNeeded
+    {
+        public static Trim Instance { get; } = new();
+    }
 
     private sealed record BatchFinished(string RunId, string? Error) : INoSerializationVerificationNeeded;
 }
