@@ -3,15 +3,22 @@
 # agents (a seed and one member, so both are cluster members) on 127.0.19.x; idle RSS once the
 # cluster has formed and settled, then RSS after one run of --checks tcp checks on the member.
 # RSS is RssAnon + RssFile of /proc/PID/status (RssShmem, the runtime's double-mapped code, apart).
+# Idle CPU is the member's CPU ms per second over the --settle seconds before the idle RSS is read;
+# run CPU the member's CPU (ms) for the --checks run; "then idle" its RSS another --settle seconds later.
 #
-#   bash bench/agent-memory.sh [--no-build] [--runs N] [--checks N] [--root DIR] [--variants "NAME=ENV ..."]
+#   bash bench/agent-memory.sh [--no-build] [--runs N] [--checks N] [--root DIR] [--published DIR]
+#                              [--settle S] [--agent-hocon FILE] [--variants "NAME=ENV ..."]
 #
+# --published DIR runs DIR/conn-check-agent/conn-check-agent and DIR/conn-check/conn-check (a
+# self-contained ReadyToRun publish, as packaging/build-debs.sh makes for the Debian packages)
+# instead of ROOT's Release build. --agent-hocon FILE is given to both agents (--hocon), e.g. to
+# switch conn-check.agent.idle-trim-after off.
 # A variant is NAME=VAR:VALUE,VAR:VALUE (DOTNET_* settings, the same as runtimeconfig knobs);
 # "shipped" is the agent as built. Medians over --runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=1 runs=3 checks=10000 root=$(pwd)
+build=1 runs=3 checks=10000 root=$(pwd) published="" settle=5 agent_hocon=()
 variants="shipped= pgo-off=DOTNET_TieredPGO:0 conserve=DOTNET_GCConserveMemory:7 gen0-4m=DOTNET_GCgen0size:0x400000 no-tiered=DOTNET_TieredCompilation:0 gen0max-6m=DOTNET_GCgen0MaxBudget:0x600000 combined=DOTNET_TieredPGO:0,DOTNET_GCConserveMemory:7,DOTNET_GCgen0MaxBudget:0x600000"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,6 +26,9 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift ;;
     --checks) checks=$2; shift ;;
     --root) root=$(cd "$2" && pwd); shift ;;
+    --published) published=$(cd "$2" && pwd); shift ;;
+    --settle) settle=$2; shift ;;
+    --agent-hocon) agent_hocon=(--hocon "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift ;;
     --variants) variants=$2; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -26,9 +36,15 @@ while [ $# -gt 0 ]; do
 done
 [[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] && [ "$runs" -le 9 ] || { echo "--runs must be 1..9" >&2; exit 2; }
 [[ "$checks" =~ ^[0-9]+$ ]] && [ "$checks" -le 50000 ] || { echo "--checks must be 0..50000" >&2; exit 2; }
-[ "$build" = 1 ] && (cd "$root" && dotnet build -c Release ConnCheck.Distributed.sln -nologo -clp:ErrorsOnly >/dev/null)
-coordinator="$root/src/Coordinator/bin/Release/net10.0/conn-check.dll"
-agent="$root/src/Agent/bin/Release/net10.0/conn-check-agent.dll"
+[[ "$settle" =~ ^[0-9]+$ ]] && [ "$settle" -ge 1 ] && [ "$settle" -le 600 ] || { echo "--settle must be 1..600" >&2; exit 2; }
+if [ -n "$published" ]; then
+  coordinator=("$published/conn-check/conn-check") agent=("$published/conn-check-agent/conn-check-agent")
+  [ -x "${agent[0]}" ] && [ -x "${coordinator[0]}" ] || { echo "no conn-check-agent/conn-check-agent and conn-check/conn-check under $published" >&2; exit 2; }
+else
+  [ "$build" = 1 ] && (cd "$root" && dotnet build -c Release ConnCheck.Distributed.sln -nologo -clp:ErrorsOnly >/dev/null)
+  coordinator=(dotnet "$root/src/Coordinator/bin/Release/net10.0/conn-check.dll")
+  agent=(dotnet "$root/src/Agent/bin/Release/net10.0/conn-check-agent.dll")
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 work=$(mktemp -d /tmp/conncheck-agentmem.XXXXXX)
@@ -54,6 +70,7 @@ read -r -a ports < "$work/ports" || true
 printf 'conn-check.coordinator.discovery-timeout = 15s\n' > "$work/coordinator.hocon"
 
 free_port() { python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$1"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mib() { awk '/^RssAnon:|^RssFile:/ {kb += $2} END {printf "%d", kb / 1024}' "/proc/$1/status"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -61,42 +78,51 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 one_run() {
   local seed_port member_port seed_pid member_pid
   seed_port=$(free_port 127.0.19.201) member_port=$(free_port 127.0.19.202)
-  env "$@" dotnet "$agent" --zone s --name seed --bind "127.0.19.201:$seed_port" > "$work/seed.log" 2>&1 &
+  env "$@" "${agent[@]}" --zone s --name seed --bind "127.0.19.201:$seed_port" "${agent_hocon[@]}" > "$work/seed.log" 2>&1 &
   seed_pid=$!
-  env "$@" dotnet "$agent" --zone m --name member --bind "127.0.19.202:$member_port" --seed "127.0.19.201:$seed_port" > "$work/member.log" 2>&1 &
+  env "$@" "${agent[@]}" --zone m --name member --bind "127.0.19.202:$member_port" --seed "127.0.19.201:$seed_port" "${agent_hocon[@]}" > "$work/member.log" 2>&1 &
   member_pid=$!
   agents=("$seed_pid" "$member_pid")
   local up=0
   for _ in $(seq 60); do
-    dotnet "$coordinator" agents --seed "127.0.19.201:$seed_port" --hocon "$work/coordinator.hocon" 2>/dev/null | grep -q " 2 agent(s)" && { up=1; break; }
+    "${coordinator[@]}" agents --seed "127.0.19.201:$seed_port" --hocon "$work/coordinator.hocon" 2>/dev/null | grep -q " 2 agent(s)" && { up=1; break; }
     sleep 1
   done
   [ "$up" = 1 ] || { echo "agents did not cluster" >&2; tail -3 "$work/member.log" >&2; exit 1; }
-  sleep 5  # settle: the greeting's allocations collected, gossip steady
-  local idle_seed idle_member
+  # settle: the greeting's allocations collected, gossip steady; the member's CPU meanwhile is its idle CPU
+  local idle_seed idle_member ticks_before
+  ticks_before=$(cpu_ticks "$member_pid")
+  sleep "$settle"
   idle_seed=$(rss_mib "$seed_pid") idle_member=$(rss_mib "$member_pid")
+  local idle_cpu=$((($(cpu_ticks "$member_pid") - ticks_before) * 1000 / $(getconf CLK_TCK) / settle))
+  local run_cpu=0
   if [ "$checks" -gt 0 ]; then
-    dotnet "$coordinator" "$work/checks.yaml" --seed "127.0.19.201:$seed_port" --hocon "$work/coordinator.hocon" > "$work/run.out" 2>&1 || true
+    ticks_before=$(cpu_ticks "$member_pid")
+    "${coordinator[@]}" "$work/checks.yaml" --seed "127.0.19.201:$seed_port" --hocon "$work/coordinator.hocon" > "$work/run.out" 2>&1 || true
     head -1 "$work/run.out" | grep -q "^CONN-CHECK OK: $checks checks passed" || { echo "run failed: $(head -1 "$work/run.out")" >&2; exit 1; }
+    run_cpu=$((($(cpu_ticks "$member_pid") - ticks_before) * 1000 / $(getconf CLK_TCK)))
   fi
-  echo "$idle_seed $idle_member $(rss_mib "$member_pid")"
+  local after_run
+  after_run=$(rss_mib "$member_pid")
+  sleep "$settle"
+  echo "$idle_seed $idle_member $after_run $idle_cpu $run_cpu $(rss_mib "$member_pid")"
   kill "$seed_pid" "$member_pid" 2>/dev/null || true
   wait "$seed_pid" "$member_pid" 2>/dev/null || true
   agents=()
 }
 
-echo "agent RSS (RssAnon+RssFile, MiB), median of $runs; load average at start $(cut -d' ' -f1-3 /proc/loadavg); $(git -C "$root" rev-parse --short HEAD)"
-printf '%-16s %10s %12s %18s  %s\n' variant "idle seed" "idle member" "after $checks" settings
+echo "agent RSS (RssAnon+RssFile, MiB) and the member's idle CPU (ms/s over ${settle}s after clustering), median of $runs; load average at start $(cut -d' ' -f1-3 /proc/loadavg); ${published:-$(git -C "$root" rev-parse --short HEAD)}${agent_hocon[1]:+, agents --hocon ${agent_hocon[1]}}"
+printf '%-16s %10s %12s %14s %12s %10s %10s  %s\n' variant "idle seed" "idle member" "after $checks" "then idle" "idle ms/s" "run cpu ms" settings
 for v in $variants; do
   name=${v%%=*} settings=${v#*=}
   env_args=()
   IFS=, read -r -a pairs <<< "$settings"
   for p in "${pairs[@]}"; do [ -n "$p" ] && env_args+=("${p%%:*}=${p#*:}"); done
-  s=() m=() a=()
+  s=() m=() a=() c=() u=() t=()
   for _ in $(seq "$runs"); do
     one_run "${env_args[@]}" > "$work/one"  # not in a subshell: a failed run stops the script
-    read -r is im af < "$work/one"
-    s+=("$is") m+=("$im") a+=("$af")
+    read -r is im af ic uc ti < "$work/one"
+    s+=("$is") m+=("$im") a+=("$af") c+=("$ic") u+=("$uc") t+=("$ti")
   done
-  printf '%-16s %10s %12s %18s  %s\n' "$name" "$(printf '%s\n' "${s[@]}" | median)" "$(printf '%s\n' "${m[@]}" | median)" "$(printf '%s\n' "${a[@]}" | median)" "${settings:-as built}"
+  printf '%-16s %10s %12s %14s %12s %10s %10s  %s\n' "$name" "$(printf '%s\n' "${s[@]}" | median)" "$(printf '%s\n' "${m[@]}" | median)" "$(printf '%s\n' "${a[@]}" | median)" "$(printf '%s\n' "${t[@]}" | median)" "$(printf '%s\n' "${c[@]}" | median)" "$(printf '%s\n' "${u[@]}" | median)" "${settings:-as built}"
 done

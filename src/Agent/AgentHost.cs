@@ -22,7 +22,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var config = AgentConfig.Build(options);
-        var setup = TransportSecurity.Setup(config);
+        var security = TransportSecurity.FromConfig(config);
         var allowlist = AgentConfig.Allowlist(config, options);
         var incarnation = 0;
         var quickRestarts = 0;
@@ -30,7 +30,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
         {
             await WaitForPortAsync(first: incarnation == 0, cancellationToken).ConfigureAwait(false);
             incarnation++;
-            var system = ActorSystem.Create(AkkaAddress.SystemName, setup);
+            var system = TransportSecurity.CreateSystem(AkkaAddress.SystemName, config, security);
             var cluster = Akka.Cluster.Cluster.Get(system);
             var runner = new CheckRunner(CheckTypes.Default, new RunnerOptions
             {
@@ -38,7 +38,9 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 Allowlist = allowlist,
             });
             var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);
-            system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000)), "agent");
+            var progress = system.Settings.Config.GetTimeSpan("conn-check.agent.progress-interval", TimeSpan.FromSeconds(2));
+            var trimAfter = system.Settings.Config.GetTimeSpan("conn-check.agent.idle-trim-after", TimeSpan.FromSeconds(5));
+            system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000), progress, trimAfter), "agent");
             system.ActorOf(DirectoryActor.Props(cluster), "directory");
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,7 +48,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             // Restart on the start of a shutdown, not its end (see ShutdownWatch).
             var stopping = ShutdownWatch.Started(system);
             var started = DateTime.UtcNow;
-            system.ActorOf(Props.Create(() => new QuarantineListener(removed)), "quarantine-listener");
+            system.ActorOf(Props.Create<QuarantineListener>(removed), "quarantine-listener");
             var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s, TransportSecurity.IsEnabled(config))!).ToArray();
             system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), removed), "seed-watch");
             var seedsElsewhere = seedAddresses.Select(Address.Parse).Where(a => !a.Equals(cluster.SelfAddress)).ToArray();

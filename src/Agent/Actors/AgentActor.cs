@@ -15,22 +15,36 @@ public sealed record AgentIdentity(string Name, string Zone, string Host);
 /// <summary>
 /// Receives batches from coordinators, runs them with the same engine as local runs and streams
 /// each result back as it finishes. A coordinator that goes away has its batches cancelled.
+/// While a batch runs, an interval with no result sent ends with an empty <see cref="CheckResults"/>:
+/// the coordinator's silence limit (longest check timeout plus a grace) then measures a stuck or
+/// vanished agent, not a busy one whose results are slow to start on a loaded host.
 /// </summary>
 public sealed class AgentActor : ReceiveActor, IWithTimers
 {
     private readonly AgentIdentity identity;
     private readonly CheckRunner runner;
     private readonly int maxBatchChecks;
+    private readonly TimeSpan progressInterval;
+    private readonly TimeSpan trimAfter;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private const int MaxResultsPerMessage = 200;
     private static readonly TimeSpan ResultsDelay = TimeSpan.FromMilliseconds(5);
     private readonly Dictionary<string, RunningBatch> running = new(StringComparer.Ordinal);
 
     public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks)
+        : this(identity, runner, maxBatchChecks, TimeSpan.Zero, TimeSpan.Zero)
+    {
+    }
+
+    /// <param name="progressInterval">How often a running batch with nothing sent says it is still at work; zero: never.</param>
+    /// <param name="trimAfter">After start and after the last batch, how long with no batch before memory is given back (<see cref="MemoryTrim"/>); zero: never.</param>
+    public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, TimeSpan trimAfter)
     {
         this.identity = identity;
         this.runner = runner;
         this.maxBatchChecks = maxBatchChecks;
+        this.progressInterval = progressInterval;
+        this.trimAfter = trimAfter;
 
         Receive<Hello>(hello => Sender.Tell(new HelloReply(ProtocolVersion.Current, identity.Name, identity.Zone, identity.Host, VersionProblem(hello.Version))));
         Receive<RunBatch>(Start);
@@ -58,6 +72,27 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
                 Send(batch);
             }
         });
+        Receive<Progress>(p =>
+        {
+            if (!running.TryGetValue(p.RunId, out var batch))
+            {
+                return;
+            }
+
+            if (!batch.SentSinceProgress && !batch.SendScheduled)
+            {
+                batch.Requester.Tell(new CheckResults(p.RunId, []));
+            }
+
+            batch.SentSinceProgress = false;
+        });
+        Receive<Trim>(_ =>
+        {
+            if (running.Count == 0)
+            {
+                MemoryTrim.Now();
+            }
+        });
         Receive<BatchFinished>(Finish);
         Receive<CancelBatch>(c => Cancel(c.RunId, "the coordinator asked (deadline passed or run interrupted)"));
         // A killed coordinator closes its connection: cancel at once rather than after the watch's
@@ -67,12 +102,19 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => CancelFrom(b => b.Requester.Equals(t.ActorRef), CoordinatorGone));
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+        TrimWhenIdle();
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks) =>
-        Akka.Actor.Props.Create(() => new AgentActor(identity, runner, maxBatchChecks));
+        Props(identity, runner, maxBatchChecks, TimeSpan.Zero);
+
+    public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, TimeSpan trimAfter = default) =>
+        Akka.Actor.Props.Create<AgentActor>(identity, runner, maxBatchChecks, progressInterval, trimAfter);
 
     protected override void PostStop()
     {
@@ -102,6 +144,10 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         var state = new RunningBatch(batch.RunId, requester, batch.Checks.Count, new CancellationTokenSource(), Stopwatch.StartNew());
         running[batch.RunId] = state;
         Context.Watch(requester);
+        if (progressInterval > TimeSpan.Zero)
+        {
+            Timers.StartPeriodicTimer(ProgressTimer(batch.RunId), new Progress(batch.RunId), progressInterval);
+        }
 
         var self = Self;
         var vantage = new Vantage(identity.Zone, identity.Name);
@@ -121,12 +167,14 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             return;
         }
 
+        Timers.Cancel(ProgressTimer(finished.RunId));
         Send(batch);
         batch.Requester.Tell(new BatchCompleted(finished.RunId, batch.Reported));
         var other = batch.Reported - batch.Ok - batch.Failed;
         var error = finished.Error is null ? "" : $" (error: {finished.Error})";
         log.Info($"batch {batch.RunId} from {batch.Requester.Path.Address}: {batch.Total} checks, {batch.Ok} ok, {batch.Failed} failed, {other} other in {batch.Watch.ElapsedMilliseconds} ms{error}");
         batch.Cancellation.Dispose();
+        TrimWhenIdle();
         if (running.Values.All(b => !b.Requester.Equals(batch.Requester)))
         {
             Context.Unwatch(batch.Requester);
@@ -145,14 +193,27 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     {
         if (running.Remove(runId, out var batch))
         {
+            Timers.Cancel(ProgressTimer(runId));
             batch.Cancellation.Cancel();
             batch.Cancellation.Dispose();
+            TrimWhenIdle();
             log.Info("batch {0} from {1} cancelled: {2}; {3} of {4} checks had finished, the rest stopped and their sockets closed", runId, batch.Requester.Path.Address, why, batch.Reported, batch.Total);
         }
     }
 
     private string CoordinatorGone =>
         $"the coordinator is gone (its connection closed, or it sent no heartbeat for {Context.System.Settings.Config.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause", TimeSpan.FromSeconds(10)).TotalSeconds:0.#}s)";
+
+    private static string ProgressTimer(string runId) => $"progress-{runId}";
+
+    // (Re)starts the countdown: a batch arriving meanwhile makes the trim a no-op, its end restarts it.
+    private void TrimWhenIdle()
+    {
+        if (trimAfter > TimeSpan.Zero && running.Count == 0)
+        {
+            Timers.StartSingleTimer("trim", Trim.Instance, trimAfter);
+        }
+    }
 
     // Results are streamed, but those finishing within a few milliseconds travel together.
     private static void Send(RunningBatch batch)
@@ -163,6 +224,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             return;
         }
 
+        batch.SentSinceProgress = true;
         batch.Requester.Tell(batch.Unsent.Count == 1 ? new CheckCompleted(batch.RunId, batch.Unsent[0]) : new CheckResults(batch.RunId, batch.Unsent.ToArray()));
         batch.Unsent.Clear();
     }
@@ -190,6 +252,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
 
         public bool SendScheduled { get; set; }
 
+        public bool SentSinceProgress { get; set; }
+
         public void Count(CheckStatus status)
         {
             Reported++;
@@ -201,6 +265,13 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     private sealed record ResultReady(string RunId, CheckResult Result) : INoSerializationVerificationNeeded;
 
     private sealed record SendResults(string RunId) : INoSerializationVerificationNeeded;
+
+    private sealed record Progress(string RunId) : INoSerializationVerificationNeeded;
+
+    private sealed class Trim : INoSerializationVerificationNeeded
+    {
+        public static Trim Instance { get; } = new();
+    }
 
     private sealed record BatchFinished(string RunId, string? Error) : INoSerializationVerificationNeeded;
 }

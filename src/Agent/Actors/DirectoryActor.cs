@@ -21,7 +21,7 @@ public sealed class DirectoryActor : ReceiveActor
         });
     }
 
-    public static Props Props(Akka.Cluster.Cluster cluster) => Akka.Actor.Props.Create(() => new DirectoryActor(cluster));
+    public static Props Props(Akka.Cluster.Cluster cluster) => Akka.Actor.Props.Create<DirectoryActor>(cluster);
 
     public static IReadOnlyList<AgentEntry> Members(Akka.Cluster.Cluster cluster)
     {

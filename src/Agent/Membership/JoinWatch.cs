@@ -60,7 +60,7 @@ public sealed class JoinWatch : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(Akka.Cluster.Cluster cluster, IReadOnlyList<Address> seeds, TimeSpan warnAfter, TimeSpan retryEvery) =>
-        Akka.Actor.Props.Create(() => new JoinWatch(cluster, seeds, warnAfter, retryEvery));
+        Akka.Actor.Props.Create<JoinWatch>(cluster, seeds, warnAfter, retryEvery);
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(AssociationErrorEvent));
 

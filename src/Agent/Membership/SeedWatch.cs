@@ -33,7 +33,7 @@ public sealed class SeedWatch : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(Akka.Cluster.Cluster cluster, IReadOnlyList<string> seedAddresses, TimeSpan interval, TaskCompletionSource isolated) =>
-        Akka.Actor.Props.Create(() => new SeedWatch(cluster, seedAddresses, interval, isolated));
+        Akka.Actor.Props.Create<SeedWatch>(cluster, seedAddresses, interval, isolated);
 
     private void Probe()
     {

@@ -17,7 +17,7 @@ public sealed class UnreachableDowningProvider(ActorSystem system, Akka.Cluster.
 
     public TimeSpan DownRemovalMargin => TimeSpan.Zero;
 
-    public Props DowningActorProps => Props.Create(() => new UnreachableDowning(cluster, downAfter));
+    public Props DowningActorProps => Props.Create<UnreachableDowning>(cluster, downAfter);
 }
 
 internal sealed class UnreachableDowning : ReceiveActor

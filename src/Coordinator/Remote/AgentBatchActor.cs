@@ -86,7 +86,7 @@ public sealed class AgentBatchActor : ReceiveActor
     }
 
     public static Props Props(AgentInfo agent, IActorRef agentRef, IReadOnlyList<RunBatch> chunks, Action<CheckResult> onResult, TaskCompletionSource done, TimeSpan silence) =>
-        Akka.Actor.Props.Create(() => new AgentBatchActor(agent, agentRef, chunks, onResult, done, silence));
+        Akka.Actor.Props.Create<AgentBatchActor>(agent, agentRef, chunks, onResult, done, silence);
 
     protected override void PreStart()
     {

@@ -24,7 +24,7 @@ public static class RemoteRequest
         var system = remoting.System;
         var reply = new TaskCompletionSource<(object, IActorRef)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var answerTimeout = remoting.AnswerTimeout > timeout ? remoting.AnswerTimeout : timeout;
-        var asker = system.ActorOf(Props.Create(() => new AskActor(target, message, timeout, answerTimeout, reply)));
+        var asker = system.ActorOf(Props.Create<AskActor>(target, message, timeout, answerTimeout, reply));
         await using var cancel = cancellationToken.Register(() => reply.TrySetCanceled(cancellationToken)).ConfigureAwait(false);
         try
         {

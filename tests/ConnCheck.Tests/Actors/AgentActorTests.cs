@@ -116,6 +116,34 @@ public sealed class AgentActorTests : TestKit
         agent.Tell(new CancelBatch("run-6"), TestActor);
     }
 
+    [Fact]
+    public async Task A_batch_still_running_says_so_each_progress_interval_until_it_is_cancelled()
+    {
+        // The check holds a silent connection for 30 s: with progress on, the coordinator hears from
+        // the agent (empty results) long before, so only a stuck or vanished agent reaches its silence limit.
+        var talking = Sys.ActorOf(AgentActor.Props(new AgentIdentity("app-2", "web", "10.0.0.2"), new CheckRunner(CheckTypes.Default, new RunnerOptions()), maxBatchChecks: 10, progressInterval: TimeSpan.FromMilliseconds(200)));
+        using var silent = new SilentServer();
+        talking.Tell(new RunBatch(ProtocolVersion.Current, "run-7", "web", [Spec(0, "redis", silent.Port) with { TimeoutSeconds = 30 }], 10), TestActor);
+        await silent.HeldAsync(1, TimeSpan.FromSeconds(10));
+
+        for (var i = 0; i < 3; i++)
+        {
+            var progress = ExpectMsg<CheckResults>(TimeSpan.FromSeconds(5));
+            Assert.Equal(("run-7", 0), (progress.RunId, progress.Results.Count));
+        }
+
+        talking.Tell(new CancelBatch("run-7"), TestActor);
+        await silent.ClosedAsync(1, TimeSpan.FromSeconds(5));
+        // The connection closed, so the cancel was handled: what was sent before it is queued here already
+        // (a local tell), and after it nothing comes, over four progress intervals.
+        while (HasMessages)
+        {
+            Assert.Empty(ExpectMsg<CheckResults>().Results);
+        }
+
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(800));
+    }
+
     private static CheckSpec Tcp(int id, int port) => Spec(id, "tcp", port);
 
     private static CheckSpec Spec(int id, string type, int port) => new()

@@ -63,6 +63,27 @@ public sealed class AgentBatchActorTests() : TestKit(AgentActorTests.TestConfig)
     }
 
     [Fact]
+    public async Task An_agent_that_sends_progress_is_not_lost_while_its_checks_run_past_the_silence_limit()
+    {
+        var agent = CreateTestProbe();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batch = Sys.ActorOf(AgentBatchActor.Props(Agent, agent.Ref, [Chunk("r-0", 0)], _ => { }, done, TimeSpan.FromMilliseconds(300)));
+        agent.ExpectMsg<RunBatch>();
+
+        // Five times the silence limit, with an empty results message (the agent's progress) every 100 ms.
+        var until = DateTime.UtcNow.AddMilliseconds(1500);
+        while (DateTime.UtcNow < until)
+        {
+            batch.Tell(new CheckResults("r-0", []), agent.Ref);
+            await agent.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+            Assert.False(done.Task.IsCompleted, "the agent was declared lost although it kept sending progress");
+        }
+
+        batch.Tell(new BatchCompleted("r-0", 0), agent.Ref);
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Aborting_cancels_the_unfinished_chunks_on_the_agent()
     {
         var agent = CreateTestProbe();
