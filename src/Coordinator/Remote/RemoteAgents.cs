@@ -148,7 +148,7 @@ public sealed class RemoteAgents : IAsyncDisposable
                 // A zone's seed is one of its agents: one that did not answer and that no other seed
                 // lists (frozen, restarting) is UNKNOWN in that zone's report, never silently absent.
                 candidates.AddRange(answers.Where(a => a.Problem is not null && a.Seed.Zone is not null && a.Address is not null && candidates.All(c => c.Address != a.Address))
-                    .Select(a => new AgentCandidate(a.Address!, a.Seed.Zone)));
+                    .Select(a => new AgentCandidate(a.Address!, a.Seed.Zone)).ToArray());
             }
 
             foreach (var agent in statics)
