@@ -40,7 +40,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);
             var progress = system.Settings.Config.GetTimeSpan("conn-check.agent.progress-interval", TimeSpan.FromSeconds(2));
             var trimAfter = system.Settings.Config.GetTimeSpan("conn-check.agent.idle-trim-after", TimeSpan.FromSeconds(5));
-            system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000), progress, trimAfter), "agent");
+            var agent = system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000), progress, trimAfter), "agent");
             system.ActorOf(DirectoryActor.Props(cluster), "directory");
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,7 +50,9 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             var started = DateTime.UtcNow;
             system.ActorOf(Props.Create<QuarantineListener>(removed), "quarantine-listener");
             var seedAddresses = options.Seeds.Select(s => AkkaAddress.Normalize(s, TransportSecurity.IsEnabled(config))!).ToArray();
-            system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), removed), "seed-watch");
+            // Its own signal: only an island (every part of this incarnation still working) is drained first.
+            var island = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            system.ActorOf(SeedWatch.Props(cluster, seedAddresses, system.Settings.Config.GetTimeSpan("conn-check.agent.seed-check-interval", TimeSpan.FromSeconds(5)), island), "seed-watch");
             var seedsElsewhere = seedAddresses.Select(Address.Parse).Where(a => !a.Equals(cluster.SelfAddress)).ToArray();
             if (seedsElsewhere.Length > 0)
             {
@@ -71,7 +73,7 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 allowlist is null ? "none (any destination)" : string.Join(", ", allowlist.Rules));
 
             var stop = Task.Delay(Timeout.Infinite, cancellationToken);
-            var finished = await Task.WhenAny(removed.Task, stopping, stop).ConfigureAwait(false);
+            var finished = await Task.WhenAny(removed.Task, island.Task, stopping, stop).ConfigureAwait(false);
             if (finished == stop)
             {
                 system.Log.Info("stopping: leaving the cluster");
@@ -79,17 +81,38 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
                 break;
             }
 
+            if (finished == island.Task)
+            {
+                await DrainAsync(system, agent, stopping).ConfigureAwait(false);
+            }
+
             // A restart that keeps failing at once (a seed whose certificate is not trusted) backs off
             // instead of hammering the seed and the log.
             quickRestarts = DateTime.UtcNow - started < TimeSpan.FromSeconds(30) ? quickRestarts + 1 : 0;
             var pause = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(quickRestarts, 5) - 1)));
             var reason = ShutdownWatch.TlsFailure(system) is { } tls ? $"{tls} (see conn-check.tls)"
-                : removed.Task.IsCompleted || CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterLeavingReason
+                : removed.Task.IsCompleted || island.Task.IsCompleted || CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterLeavingReason
                     ? "this agent was removed from the cluster"
                     : "the ActorSystem stopped";
             system.Log.Warning("{0}; restarting to rejoin in {1:0.#}s", reason, pause.TotalSeconds);
             await system.Terminate().WaitAsync(ShutdownLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             await Task.Delay(pause, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// An agent on an island (its seed came back as a new cluster) is otherwise healthy: the
+    /// coordinators it runs batches for still reach it. It finishes those batches first, taking no
+    /// new one, for at most conn-check.agent.rejoin-drain-limit, or until its ActorSystem stops.
+    /// </summary>
+    private static async Task DrainAsync(ActorSystem system, IActorRef agent, Task stopping)
+    {
+        var limit = system.Settings.Config.GetTimeSpan("conn-check.agent.rejoin-drain-limit", TimeSpan.FromSeconds(60));
+        var drained = agent.Ask<AgentActor.Drained>(AgentActor.Drain.Instance, limit);
+        var first = await Task.WhenAny(drained, stopping).ConfigureAwait(false);
+        if (first != drained || !drained.IsCompletedSuccessfully)
+        {
+            system.Log.Warning("restarting with batches still running: {0}", first == stopping ? "the ActorSystem is stopping" : $"they did not finish within {limit.TotalSeconds:0.#}s (conn-check.agent.rejoin-drain-limit)");
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     private const int MaxResultsPerMessage = 200;
     private static readonly TimeSpan ResultsDelay = TimeSpan.FromMilliseconds(5);
     private readonly Dictionary<string, RunningBatch> running = new(StringComparer.Ordinal);
+    private IActorRef? drainRequester;
 
     public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks)
         : this(identity, runner, maxBatchChecks, TimeSpan.Zero, TimeSpan.Zero)
@@ -94,6 +95,16 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             }
         });
         Receive<BatchFinished>(Finish);
+        Receive<Drain>(_ =>
+        {
+            drainRequester = Sender;
+            if (running.Count > 0)
+            {
+                log.Info("finishing {0} running batch(es) before the restart to rejoin; taking no new one", running.Count);
+            }
+
+            ReplyIfDrained();
+        });
         Receive<CancelBatch>(c => Cancel(c.RunId, "the coordinator asked (deadline passed or run interrupted)"));
         // A killed coordinator closes its connection: cancel at once rather than after the watch's
         // failure detector pause, which is what a silent (frozen, unplugged) coordinator costs. Akka
@@ -128,7 +139,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
 
     private void Start(RunBatch batch)
     {
-        var refusal = VersionProblem(batch.Version)
+        var refusal = (drainRequester is not null ? $"agent {identity.Name} is restarting to rejoin its cluster" : null)
+            ?? VersionProblem(batch.Version)
             ?? (batch.Zone != identity.Zone ? $"agent {identity.Name} is in zone {identity.Zone}, not {batch.Zone}" : null)
             ?? (batch.Checks.Count > maxBatchChecks ? $"batch of {batch.Checks.Count} checks exceeds max-batch-checks {maxBatchChecks}" : null)
             ?? (running.ContainsKey(batch.RunId) ? $"batch {batch.RunId} is already running" : null)
@@ -179,6 +191,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
         {
             Context.Unwatch(batch.Requester);
         }
+
+        ReplyIfDrained();
     }
 
     private void CancelFrom(Func<RunningBatch, bool> requesterGone, string why)
@@ -198,6 +212,15 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             batch.Cancellation.Dispose();
             TrimWhenIdle();
             log.Info("batch {0} from {1} cancelled: {2}; {3} of {4} checks had finished, the rest stopped and their sockets closed", runId, batch.Requester.Path.Address, why, batch.Reported, batch.Total);
+            ReplyIfDrained();
+        }
+    }
+
+    private void ReplyIfDrained()
+    {
+        if (drainRequester is not null && running.Count == 0)
+        {
+            drainRequester.Tell(Drained.Instance);
         }
     }
 
@@ -260,6 +283,17 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             Ok += status == CheckStatus.Ok ? 1 : 0;
             Failed += status == CheckStatus.Failed ? 1 : 0;
         }
+    }
+
+    /// <summary>Asks the agent to take no new batch and to answer <see cref="Drained"/> once the running ones are done.</summary>
+    public sealed record Drain : INoSerializationVerificationNeeded
+    {
+        public static Drain Instance { get; } = new();
+    }
+
+    public sealed record Drained : INoSerializationVerificationNeeded
+    {
+        public static Drained Instance { get; } = new();
     }
 
     private sealed record ResultReady(string RunId, CheckResult Result) : INoSerializationVerificationNeeded;

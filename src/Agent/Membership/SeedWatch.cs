@@ -63,6 +63,8 @@ public sealed class SeedWatch : ReceiveActor, IWithTimers
         {
             log.Warning("seed {0} is in another cluster that does not list this agent: restarting to rejoin", AkkaAddress.HostPort(seed.ToString()));
             isolated.TrySetResult();
+            // Said once: the host finishes this incarnation's batches before it restarts.
+            Timers.Cancel("probe");
         }
     }
 

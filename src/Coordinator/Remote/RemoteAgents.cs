@@ -145,6 +145,10 @@ public sealed class RemoteAgents : IAsyncDisposable
                 // decides, and a vantage point that cannot be reached must show up as UNKNOWN rather
                 // than vanish from a report that would then pass.
                 candidates.AddRange(answers.SelectMany(a => a.Members).DistinctBy(m => m.Address).Select(m => new AgentCandidate(m.Address, m.Zone, m.Name)));
+                // A zone's seed is one of its agents: one that did not answer and that no other seed
+                // lists (frozen, restarting) is UNKNOWN in that zone's report, never silently absent.
+                candidates.AddRange(answers.Where(a => a.Problem is not null && a.Seed.Zone is not null && a.Address is not null && candidates.All(c => c.Address != a.Address))
+                    .Select(a => new AgentCandidate(a.Address!, a.Seed.Zone)).ToArray());
             }
 
             foreach (var agent in statics)
