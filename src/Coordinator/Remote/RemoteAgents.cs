@@ -147,7 +147,10 @@ public sealed class RemoteAgents : IAsyncDisposable
                 candidates.AddRange(answers.SelectMany(a => a.Members).DistinctBy(m => m.Address).Select(m => new AgentCandidate(m.Address, m.Zone, m.Name)));
                 // A zone's seed is one of its agents: one that did not answer and that no other seed
                 // lists (frozen, restarting) is UNKNOWN in that zone's report, never silently absent.
-                candidates.AddRange(answers.Where(a => a.Problem is not null && a.Seed.Zone is not null && a.Address is not null && candidates.All(c => c.Address != a.Address))
+                // A zone where nothing answered keeps its one zone-level line, with its seeds' reasons.
+                var zonesFound = candidates.Select(c => c.Zone).ToHashSet();
+                candidates.AddRange(answers.Where(a => a.Problem is not null && a.Seed.Zone is not null && a.Address is not null
+                        && zonesFound.Contains(a.Seed.Zone) && candidates.All(c => c.Address != a.Address))
                     .Select(a => new AgentCandidate(a.Address!, a.Seed.Zone)).ToArray());
             }
 
