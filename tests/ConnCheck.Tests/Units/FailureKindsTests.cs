@@ -68,6 +68,8 @@ public sealed class FailureKindsTests
     [InlineData(SocketError.ConnectionRefused, false, "connection refused")]
     [InlineData(SocketError.ConnectionReset, false, "connection reset")]
     [InlineData(SocketError.HostUnreachable, true, "no route to host")]
+    // Its text ("Software caused connection abort") names none of Akka's phrases: only the code tells.
+    [InlineData(SocketError.ConnectionAborted, false, "connection reset")]
     public void A_socket_error_under_an_association_failure_is_named_by_its_code(SocketError error, bool secure, string words)
     {
         var cause = new Exception("Association failed with akka.tcp://conn-check@10.0.0.5:4550", new SocketException((int)error));
