@@ -17,11 +17,13 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 AGENTS = ["z1-1", "z1-2", "z2-1", "z2-2", "z3-1", "z3-2"]
 INDEX = {"z1-1": 1, "z1-2": 2, "z2-1": 3, "z2-2": 4, "z3-1": 5, "z3-2": 6}
 KINDS = ["kill9", "sigstop", "coord-drop", "intra-drop", "seed-restart", "sigterm", "netem"]
+DELAY_LINE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "delay_line.py")
 CHECKS_PER_ZONE = 10
 SLOW_PER_ZONE = 3  # http checks answered after 2 s: the batch is in flight when the fault lands
 MAX_TIMEOUT = 20  # generous: the machine is shared (2 cores, load often above 50)
@@ -103,31 +105,66 @@ class Estate:
         subprocess.run(["tc", "-n", self.ns("svc"), "qdisc", "del", "dev", "lo", "root"], capture_output=True)
         return probe.returncode == 0
 
-    def netem(self, agent, on):
-        """200 ms and 5 % loss on the agent's link; where the kernel has no sch_netem, 5 % loss alone (iptables statistic)."""
+    def netem(self, agents, on, seed):
+        """200 ms and 5 % loss on every packet the agents send: tc netem on their links, or where the
+        kernel has no sch_netem, the router sends their packets through bench/lib/delay_line.py."""
         if self.has_netem:
-            cmd = ["tc", "-n", self.ns(agent), "qdisc", "add" if on else "del", "dev", "eth0", "root"]
-            subprocess.run(cmd + (["netem", "delay", "200ms", "loss", "5%"] if on else []), check=True)
+            for agent in agents:
+                cmd = ["tc", "-n", self.ns(agent), "qdisc", "add" if on else "del", "dev", "eth0", "root"]
+                subprocess.run(cmd + (["netem", "delay", "200ms", "loss", "5%"] if on else []), check=True)
             return
-        for direction in ("-s", "-d"):
-            subprocess.run(["ip", "netns", "exec", self.ns("r"), "iptables", "-A" if on else "-D", "CXFAULT", direction, addr(agent),
-                            "-m", "statistic", "--mode", "random", "--probability", "0.05", "-j", "DROP"], check=True)
+        router = ["ip", "-n", self.ns("r")]
+        links = [f"{self.args.prefix}h{INDEX[a]}" for a in agents]
+        if on:
+            self.delay_line = subprocess.Popen(["ip", "netns", "exec", self.ns("r"), "python3", DELAY_LINE, "cxdl", "200", "5", str(seed)],
+                                               stdout=open(os.path.join(self.args.work, "delay-line.log"), "a"), stderr=subprocess.STDOUT)
+            deadline = time.time() + 10
+            while subprocess.run(router + ["link", "show", "cxdl", "up"], capture_output=True, text=True).stdout.find("UP") < 0:
+                if time.time() > deadline or self.delay_line.poll() is not None:
+                    raise SystemExit("the delay line did not start; see delay-line.log")
+                time.sleep(0.05)
+            subprocess.run(router + ["route", "add", "default", "dev", "cxdl", "table", "200"], check=True)
+            for link in links:
+                subprocess.run(router + ["rule", "add", "iif", link, "lookup", "200", "pref", "200"], check=True)
+        else:
+            for link in links:
+                subprocess.run(router + ["rule", "del", "iif", link, "lookup", "200", "pref", "200"], check=True)
+            self.delay_line.terminate()
+            self.delay_line.wait(timeout=10)
+
+    def connect_time(self, agent):
+        """Seconds from the agent's host to a refused connect at the coordinator's host: one round trip."""
+        probe = ("import socket,time\nt=time.monotonic()\ns=socket.socket()\ns.settimeout(5)\n"
+                 "try: s.connect(('%s', 9))\nexcept OSError: pass\nprint(f'{time.monotonic()-t:.3f}')" % addr("coord"))
+        out = subprocess.run(["ip", "netns", "exec", self.ns(agent), "python3", "-c", probe], capture_output=True, text=True)
+        return float(out.stdout.strip() or "nan")
 
     def run(self):
+        """Starts a coordinator run; a thread reads its report and notes when it exited, so a fault
+        that takes long to apply (an agent restart under load) does not count as the run's time."""
         start = time.time()
         proc = subprocess.Popen(["ip", "netns", "exec", self.ns("coord"), "dotnet", self.args.coordinator_dll, self.config,
                                  "--max-timeout", str(MAX_TIMEOUT), "--connect-timeout", str(CONNECT_TIMEOUT)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        return start, proc
+        ended = {}
 
-    def finish(self, start, proc):
+        def read():
+            try:
+                ended["out"], _ = proc.communicate(timeout=MAX_TIMEOUT + 20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                ended["out"], _ = proc.communicate()
+            ended["end"] = time.time()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        return start, (proc, reader, ended)
+
+    def finish(self, start, running):
         # The report is stdout (what Nagios reads); Akka's own errors go to stderr.
-        try:
-            out, _ = proc.communicate(timeout=MAX_TIMEOUT + 20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        return Run(start, time.time(), proc.returncode, out)
+        proc, reader, ended = running
+        reader.join()
+        return Run(start, ended["end"], proc.returncode, ended["out"])
 
     def stop_all(self):
         for proc in self.procs.values():
@@ -209,8 +246,7 @@ def fault(estate, kind, target, hit, on):
         estate.stop(target, signal.SIGTERM)
         estate.start(target)
     elif kind == "netem":
-        for a in sorted(hit):
-            estate.netem(a, on)
+        estate.netem(sorted(hit), on, estate.args.seed)
 
 
 def late_connections(accepts_log, after, before):
@@ -242,7 +278,7 @@ def main():
     estate = Estate(args)
     estate.has_netem = estate.netem_available()
     if not estate.has_netem:
-        print("tc netem is not available in this kernel (no sch_netem): the netem fault is 5 % loss (iptables statistic) without added latency", flush=True)
+        print("tc netem is not available in this kernel (no sch_netem): the netem fault goes through bench/lib/delay_line.py (a TUN device in the router)", flush=True)
     accepts = os.path.join(args.work, "accepts.log")
     for a in AGENTS:
         estate.start(a)
@@ -282,9 +318,15 @@ def main():
         time.sleep(max(0.0, start + moment - time.time()))
         applied = time.time()
         fault(estate, kind, target, hit, on=True)
+        applied_check, rtt = [], None
+        if kind == "netem":
+            # The fault must be in effect, not just configured: one round trip from a hit agent.
+            rtt = estate.connect_time(sorted(hit)[0])
+            if not rtt >= 0.19:
+                applied_check.append(f"F0 netem not in effect: a connect from {sorted(hit)[0]} took {rtt:.3f}s (expected >= 0.2s)")
         run = estate.finish(start, proc)
         runs_total += 1
-        bad = check_run(run, estate, hit)
+        bad = applied_check + check_run(run, estate, hit)
         hold = {"sigstop": 6.0, "intra-drop": 6.0, "coord-drop": 4.0}.get(kind, 0.0)
         time.sleep(max(0.0, applied + hold - time.time()))
         fault(estate, kind, target, hit, on=False)
@@ -317,6 +359,7 @@ def main():
             failures.append((number, kind, target, moment, bad))
         print(f"run {number:3d} {kind:12s} {target:5s} at {moment:.2f}s: exit {run.code}, {run.wall:.1f}s, "
               f"whole again {('%.1fs' % recovered) if recovered is not None else 'NEVER'} after lift"
+              + (f", round trip under the fault {rtt:.3f}s" if rtt is not None else "")
               + (f" -- {len(bad)} violation(s): {bad[0]}" if bad else ""), flush=True)
 
     estate.stop_all()
@@ -337,7 +380,7 @@ def main():
 
 def summarise(log):
     """The end table again, from the per-run lines of a chaos log (a run stopped before its end)."""
-    row = re.compile(r"^run +(\d+) (\S+) +(\S+) +at [\d.]+s: exit (\d+), ([\d.]+)s, whole again (\S+) after lift( -- .*)?$")
+    row = re.compile(r"^run +(\d+) (\S+) +(\S+) +at [\d.]+s: exit (\d+), ([\d.]+)s, whole again (\S+) after lift(?:, round trip under the fault [\d.na]+s)?( -- .*)?$")
     stats = {k: {"runs": 0, "fail": 0, "worst": 0.0, "recovery": 0.0} for k in KINDS}
     for line in open(log):
         m = row.match(line.strip())

@@ -11,26 +11,9 @@ namespace ConnCheck.Tests.Reliability;
 [Collection(TimingSensitive.Name)]
 public sealed class ChaosTests
 {
-    /// <summary>
-    /// Runs only with CONN_CHECK_CHAOS=1. It is not yet reliable enough to gate a merge: a seed
-    /// restart is followed seconds later by the zone's other agent restarting to rejoin (island
-    /// repair), which a later fault's run can meet, leaving the zone with no agent at discovery
-    /// (issue 15, open; see README *Reliability*).
-    /// </summary>
-    private sealed class ChaosFactAttribute : FactAttribute
-    {
-        public ChaosFactAttribute()
-        {
-            if (Environment.GetEnvironmentVariable("CONN_CHECK_CHAOS") != "1")
-            {
-                Skip = "set CONN_CHECK_CHAOS=1 to run bench/chaos --short (not reliable yet: issue 15)";
-            }
-        }
-    }
-
     private static readonly string[] Kinds = ["kill9", "sigstop", "coord-drop", "intra-drop", "seed-restart", "sigterm", "netem"];
 
-    [ChaosFact]
+    [Fact]
     public async Task Every_fault_kind_once_keeps_every_invariant()
     {
         var run = await ProcessRunner.RunCommandAsync("bash", [Path.Combine(Repo.Root, "bench", "chaos"), "--short", "--no-build", "--seed", "7"], null, TimeSpan.FromMinutes(10));
@@ -45,5 +28,14 @@ public sealed class ChaosTests
 
         Assert.Contains(run.Lines, l => l.StartsWith("total ", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2] == "0");
         Assert.DoesNotContain(run.Lines, l => l.StartsWith("VIOLATION", StringComparison.Ordinal));
+
+        // The netem fault was in effect (tc netem or the delay line): its run measured the added round trip.
+        var netemRuns = run.Lines.Where(l => l.StartsWith("run ", StringComparison.Ordinal) && l.Contains(" netem ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(netemRuns);
+        foreach (var netemRun in netemRuns)
+        {
+            var roundTrip = System.Text.RegularExpressions.Regex.Match(netemRun, @"round trip under the fault ([\d.]+)s");
+            Assert.True(roundTrip.Success && double.Parse(roundTrip.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0.19, netemRun);
+        }
     }
 }
