@@ -145,15 +145,16 @@ class Estate:
         start = time.time()
         proc = subprocess.Popen(["ip", "netns", "exec", self.ns("coord"), "dotnet", self.args.coordinator_dll, self.config,
                                  "--max-timeout", str(MAX_TIMEOUT), "--connect-timeout", str(CONNECT_TIMEOUT)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=dict(os.environ, CONN_CHECK_TIMINGS="1"))  # phase times on stderr, kept for a failed run
         ended = {}
 
         def read():
             try:
-                ended["out"], _ = proc.communicate(timeout=MAX_TIMEOUT + 20)
+                ended["out"], ended["err"] = proc.communicate(timeout=MAX_TIMEOUT + 20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                ended["out"], _ = proc.communicate()
+                ended["out"], ended["err"] = proc.communicate()
             ended["end"] = time.time()
 
         reader = threading.Thread(target=read, daemon=True)
@@ -164,7 +165,9 @@ class Estate:
         # The report is stdout (what Nagios reads); Akka's own errors go to stderr.
         proc, reader, ended = running
         reader.join()
-        return Run(start, ended["end"], proc.returncode, ended["out"])
+        run = Run(start, ended["end"], proc.returncode, ended["out"])
+        run.err = ended["err"]
+        return run
 
     def stop_all(self):
         for proc in self.procs.values():
@@ -357,6 +360,9 @@ def main():
         if bad:
             s["fail"] += 1
             failures.append((number, kind, target, moment, bad))
+            # The coordinator's report and its log of a run that broke an invariant, for the post-mortem.
+            with open(os.path.join(args.work, f"failed-{number}.out"), "w") as f:
+                f.write(f"{kind} {target} at {moment:.2f}s; started {run.start:.3f}, ended {run.end:.3f}\n{run.out}\n--- stderr ---\n{run.err}")
         print(f"run {number:3d} {kind:12s} {target:5s} at {moment:.2f}s: exit {run.code}, {run.wall:.1f}s, "
               f"whole again {('%.1fs' % recovered) if recovered is not None else 'NEVER'} after lift"
               + (f", round trip under the fault {rtt:.3f}s" if rtt is not None else "")
