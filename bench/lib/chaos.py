@@ -359,7 +359,7 @@ def main():
         s["recovery"] = max(s["recovery"], recovered or RECOVERY_DEADLINE)
         if bad:
             s["fail"] += 1
-            failures.append((number, kind, target, moment, bad))
+            failures.append((number, kind, target, moment, bad, run))
             # The coordinator's report and its log of a run that broke an invariant, for the post-mortem.
             with open(os.path.join(args.work, f"failed-{number}.out"), "w") as f:
                 f.write(f"{kind} {target} at {moment:.2f}s; started {run.start:.3f}, ended {run.end:.3f}\n{run.out}\n--- stderr ---\n{run.err}")
@@ -377,10 +377,15 @@ def main():
         print(f"{k:14s} {s['runs']:5d} {s['fail']:10d} {s['worst']:12.1f} {s['recovery']:20.1f}")
     print(f"{'total':14s} {done:5d} {len(failures):10d}")
     print(f"load after: {open('/proc/loadavg').read().strip()}")
-    for number, kind, target, moment, bad in failures:
+    for number, kind, target, moment, bad, run in failures:
         print(f"VIOLATION run {number} {kind} {target} at {moment:.2f}s:")
         for b in bad:
             print(f"  {b}")
+        # Where the coordinator's time went: its status line and its phase times (CONN_CHECK_TIMINGS).
+        print(f"  report: {run.lines[0] if run.lines else '(none)'}")
+        for line in run.err.splitlines():
+            if "timing:" in line:
+                print(f"  {line.strip()}")
     return 1 if failures else 0
 
 
