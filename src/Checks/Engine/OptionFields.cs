@@ -32,35 +32,51 @@ public sealed class OptionFields
 {
     private static readonly ConcurrentDictionary<Type, OptionFields> ByType = new();
 
-    private readonly ConstructorInfo constructor;
+    private readonly ConstructorInvoker constructor;
     private readonly Func<CheckFields, object?>[] readers;
     private readonly Func<CheckOptions, IEnumerable<string>>[] secrets;
 
     private OptionFields(Type type)
     {
-        constructor = type.GetConstructors() is [var only] ? only : throw new InvalidOperationException($"{type.Name} must be a positional record with one public constructor");
-        var nullability = new NullabilityInfoContext();
-        var parameters = constructor.GetParameters();
+        var primary = type.GetConstructors() is [var only] ? only : throw new InvalidOperationException($"{type.Name} must be a positional record with one public constructor");
+        var parameters = primary.GetParameters();
+        constructor = ConstructorInvoker.Create(primary);
         Specs = parameters.Select(Spec).ToArray();
-        readers = parameters.Select((p, i) => Reader(Specs[i].Name, p.ParameterType, nullability.Create(p).WriteState != NullabilityState.NotNull)).ToArray();
-        secrets = parameters.Where(p => p.IsDefined(typeof(SecretAttribute))).Select(Secret).ToArray();
+        readers = Specs.Select((spec, i) => Reader(spec, parameters[i].ParameterType)).ToArray();
+        secrets = parameters.Where((_, i) => Specs[i].Secret).Select(Secret).ToArray();
     }
 
     public IReadOnlyList<FieldSpec> Specs { get; }
 
     public static OptionFields Of(Type type) => ByType.GetOrAdd(type, t => new OptionFields(t));
 
-    /// <summary>The record from fields the loader has type-checked: an unset field is null (a list, empty; text, "").</summary>
-    public CheckOptions Parse(CheckFields fields) => (CheckOptions)constructor.Invoke(Array.ConvertAll(readers, read => read(fields)));
+    /// <summary>
+    /// The record from fields the loader has type-checked: an unset field is null (a list of pairs,
+    /// empty; a required text that hand-built fields leave out, "").
+    /// </summary>
+    public CheckOptions Parse(CheckFields fields)
+    {
+        var arguments = new object?[readers.Length];
+        for (var i = 0; i < readers.Length; i++)
+        {
+            arguments[i] = readers[i](fields);
+        }
+
+        return (CheckOptions)constructor.Invoke(arguments);
+    }
 
     /// <summary>The values of the fields marked secret (a credentials pair: its password and Basic form).</summary>
     public IEnumerable<string> SecretValues(CheckOptions options) => secrets.SelectMany(secret => secret(options));
 
-    private static FieldSpec Spec(ParameterInfo parameter) => new(
-        JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Name!),
-        parameter.GetCustomAttribute<KindAttribute>()?.Kind ?? KindOf(parameter.ParameterType),
-        Required: parameter.IsDefined(typeof(RequiredAttribute)),
-        Secret: parameter.IsDefined(typeof(SecretAttribute)));
+    private static FieldSpec Spec(ParameterInfo parameter)
+    {
+        var attributes = parameter.GetCustomAttributes(inherit: false);
+        return new FieldSpec(
+            JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Name!),
+            attributes.OfType<KindAttribute>().FirstOrDefault()?.Kind ?? KindOf(parameter.ParameterType),
+            Required: attributes.OfType<RequiredAttribute>().Any(),
+            Secret: attributes.OfType<SecretAttribute>().Any());
+    }
 
     private static FieldKind KindOf(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
@@ -74,16 +90,20 @@ public sealed class OptionFields
         var t => throw new InvalidOperationException($"no field kind for {t.Name}: add a [Kind] or a case here"),
     };
 
-    private static Func<CheckFields, object?> Reader(string name, Type type, bool nullable) => KindOf(type) switch
+    private static Func<CheckFields, object?> Reader(FieldSpec spec, Type type)
     {
-        FieldKind.String => nullable ? f => f.OptionalString(name) : f => f.String(name, ""),
-        FieldKind.Integer => f => f.OptionalInt(name),
-        FieldKind.Boolean => f => f.OptionalBool(name),
-        FieldKind.StringList => nullable ? f => f.OptionalStringList(name) : f => f.StringList(name),
-        FieldKind.StringMap => f => f.StringMap(name),
-        FieldKind.Credentials => f => f.Credentials(name),
-        _ => f => TextOrForm.Of(f.Values.GetValueOrDefault(name)),
-    };
+        var name = spec.Name;
+        return KindOf(type) switch
+        {
+            FieldKind.String => spec.Required ? f => f.String(name, "") : f => f.OptionalString(name),
+            FieldKind.Integer => f => f.OptionalInt(name),
+            FieldKind.Boolean => f => f.OptionalBool(name),
+            FieldKind.StringList => f => f.OptionalStringList(name),
+            FieldKind.StringMap => f => f.StringMap(name),
+            FieldKind.Credentials => f => f.Credentials(name),
+            _ => f => TextOrForm.Of(f.Values.GetValueOrDefault(name)),
+        };
+    }
 
     private static Func<CheckOptions, IEnumerable<string>> Secret(ParameterInfo parameter)
     {
