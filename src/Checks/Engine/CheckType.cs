@@ -2,15 +2,20 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Engine;
 
-/// <summary>A check type with its options record <typeparamref name="TOptions"/>: the typed side of <see cref="ICheckType"/>.</summary>
+/// <summary>
+/// A check type with its options record <typeparamref name="TOptions"/>: the typed side of <see cref="ICheckType"/>.
+/// The record's parameters are the type's fields and its parse (<see cref="OptionFields"/>).
+/// </summary>
 public abstract class CheckType<TOptions> : ICheckType
     where TOptions : CheckOptions
 {
+    private static readonly OptionFields Declared = OptionFields.Of(typeof(TOptions));
+
     public abstract string Name { get; }
 
     public virtual IReadOnlyList<string> Aliases => [];
 
-    public abstract IReadOnlyList<FieldSpec> Fields { get; }
+    public virtual IReadOnlyList<FieldSpec> Fields => Declared.Specs;
 
     public virtual IReadOnlyList<string> ZoneOverridable => [];
 
@@ -18,7 +23,7 @@ public abstract class CheckType<TOptions> : ICheckType
 
     public virtual FieldError? Validate(CheckFields fields) => null;
 
-    public abstract TOptions Parse(CheckFields fields);
+    public TOptions Parse(CheckFields fields) => (TOptions)Declared.Parse(fields);
 
     public virtual byte[] UdpProbe(TOptions options) => [];
 
@@ -56,29 +61,43 @@ public abstract class CheckType<TOptions> : ICheckType
 /// default port where none is written. Its run gets the destination with the port filled in.
 /// </summary>
 public abstract class HostPortCheck<TOptions> : CheckType<TOptions>
-    where TOptions : HostPortOptions, new()
+    where TOptions : CheckOptions, IHostPortOptions
 {
     protected virtual int DefaultPort => 0;
 
     protected virtual DestinationProtocol Protocol => DestinationProtocol.Tcp;
-
-    /// <summary>Host and port; a type with more options adds them with <c>base.Parse(fields) with { ... }</c>.</summary>
-    public override TOptions Parse(CheckFields fields) => new TOptions { Host = fields.String("host"), Port = fields.OptionalInt("port") };
 
     public override CheckTarget Describe(TOptions options) => CheckTarget.OfHostPort(Name, options.Host, PortOf(options), Protocol);
 
     protected int PortOf(TOptions options) => options.Port ?? DefaultPort;
 }
 
-/// <summary>A <see cref="HostPortCheck{TOptions}"/> with a <c>username</c> and <c>password</c>.</summary>
-public abstract class LoginCheck<TOptions> : HostPortCheck<TOptions>
-    where TOptions : LoginOptions, new()
+/// <summary>
+/// A database login (postgres, mysql): the tcp sub-check, then the driver's "auth" step. A host
+/// starting with / is a unix socket, whose path is the destination a firewall sees.
+/// </summary>
+public abstract class AuthAfterTcpCheck<TOptions> : HostPortCheck<TOptions>
+    where TOptions : CheckOptions, IHostPortOptions
 {
-    public override TOptions Parse(CheckFields fields) => new TOptions
+    public override CheckTarget Describe(TOptions options)
     {
-        Host = fields.String("host"),
-        Port = fields.OptionalInt("port"),
-        Username = fields.OptionalString("username"),
-        Password = fields.OptionalString("password"),
-    };
+        var (host, port) = (options.Host, PortOf(options));
+        var destination = Service.IsUnixSocket(host) ? new Destination(SocketPath(host, port), 0, DestinationProtocol.Unix) : new Destination(host, port);
+        return new CheckTarget($"{Name}:{HostPort.Format(host, port)}", destination);
+    }
+
+    public override IReadOnlyList<string> OriginalStepNames(TOptions options) => Service.StepNamesAfterTcp(Name, options.Host, PortOf(options));
+
+    // The destination of a unix socket is its path: the run connects to the host and port as written.
+    public override Task<CheckOutcome> RunAsync(TOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
+    {
+        var (host, port) = (options.Host, PortOf(options));
+        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(options, reachedHost, port, context, ct), cancellationToken);
+    }
+
+    /// <summary>The unix socket a host that is a path names.</summary>
+    protected abstract string SocketPath(string host, int port);
+
+    /// <summary>Log in to <paramref name="host"/> (the address the tcp step reached, or the socket path).</summary>
+    protected abstract Task<StepResult> AuthenticateAsync(TOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken);
 }

@@ -29,14 +29,7 @@ public enum FieldKind
 }
 
 /// <summary>A field a check type accepts. Secret fields are redacted from every message.</summary>
-public sealed record FieldSpec(string Name, FieldKind Kind, bool Required = false, bool Secret = false)
-{
-    public static FieldSpec Host => new("host", FieldKind.Host, Required: true);
-
-    public static FieldSpec Port(bool required = false) => new("port", FieldKind.Port, required);
-
-    public static FieldSpec Password => new("password", FieldKind.String, Secret: true);
-}
+public sealed record FieldSpec(string Name, FieldKind Kind, bool Required = false, bool Secret = false);
 
 /// <summary>Fields every check type accepts, handled by the config loader and the runner.</summary>
 public static class CommonFields

@@ -22,9 +22,11 @@ public static class Redaction
     /// <summary>The secrets of these fields, as <see cref="SecretsOf(CheckOptions)"/> finds them in the type's options.</summary>
     public static IReadOnlyList<string> SecretsOf(ICheckType type, CheckFields fields) => SecretsOf(type.Parse(fields));
 
+    /// <summary>The values of the fields marked secret, and whatever else the record counts as one.</summary>
     public static IReadOnlyList<string> SecretsOf(CheckOptions? options) =>
         // Longest first, so a secret that contains another is masked whole.
-        (options?.SecretValues() ?? []).Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
+        (options is null ? [] : OptionFields.Of(options.GetType()).SecretValues(options).Concat(options.SecretValues()))
+            .Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
 
     /// <summary>The password of a [username, password] pair, and the Basic form of the pair.</summary>
     public static IEnumerable<string> OfCredentials(Credentials? credentials) =>

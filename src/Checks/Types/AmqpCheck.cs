@@ -6,39 +6,16 @@ using RabbitMQ.Client.Exceptions;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record AmqpOptions : LoginOptions
-{
-    public bool? UseTls { get; init; }
-
-    public string? Vhost { get; init; }
-
-    public bool? DisableTlsVerification { get; init; }
-}
+public sealed record AmqpOptions(
+    [Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port, [Required] string? Username, [Required, Secret] string? Password,
+    bool? UseTls, string? Vhost, bool? DisableTlsVerification) : CheckOptions, IHostPortOptions;
 
 /// <summary>amqp (RabbitMQ): connect, authenticate and open the vhost; TLS by default, as the original.</summary>
-public sealed class AmqpCheck : LoginCheck<AmqpOptions>
+public sealed class AmqpCheck : HostPortCheck<AmqpOptions>
 {
     protected override int DefaultPort => 5672;
 
     public override string Name => "amqp";
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(),
-        new("username", FieldKind.String, Required: true),
-        new("password", FieldKind.String, Required: true, Secret: true),
-        new("use_tls", FieldKind.Boolean),
-        new("vhost", FieldKind.String),
-        new("disable_tls_verification", FieldKind.Boolean),
-    ];
-
-    public override AmqpOptions Parse(CheckFields fields) => base.Parse(fields) with
-    {
-        UseTls = fields.OptionalBool("use_tls"),
-        Vhost = fields.OptionalString("vhost"),
-        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
-    };
 
     public override bool UsesTls(AmqpOptions options) => options.UseTls ?? true;
 

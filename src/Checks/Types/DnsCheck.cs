@@ -6,24 +6,9 @@ using DnsClient.Protocol;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record DnsOptions : CheckOptions
-{
-    public string? Server { get; init; }
-
-    public int? Port { get; init; }
-
-    public string Query { get; init; } = "";
-
-    public string? Record { get; init; }
-
-    public IReadOnlyList<string>? Expect { get; init; }
-
-    public bool? Exact { get; init; }
-
-    public string? Transport { get; init; }
-
-    public bool? Recursion { get; init; }
-}
+public sealed record DnsOptions(
+    [Kind(FieldKind.Host)] string? Server, [Kind(FieldKind.Port)] int? Port, [Required] string Query, string? Record,
+    IReadOnlyList<string>? Expect, bool? Exact, string? Transport, bool? Recursion) : CheckOptions;
 
 /// <summary>
 /// dns: asks <c>server</c> (or the host's resolvers) for <c>query</c>'s <c>record</c> and compares the
@@ -42,45 +27,22 @@ public sealed class DnsCheck : CheckType<DnsOptions>
 
     public override string Name => "dns";
 
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        new("server", FieldKind.Host),
-        FieldSpec.Port(),
-        new("query", FieldKind.String, Required: true),
-        new("record", FieldKind.String),
-        new("expect", FieldKind.StringList),
-        new("exact", FieldKind.Boolean),
-        new("transport", FieldKind.String),
-        new("recursion", FieldKind.Boolean),
-        new("zones", FieldKind.ZoneOverrides),
-    ];
+    public override IReadOnlyList<FieldSpec> Fields { get; } = [.. OptionFields.Of(typeof(DnsOptions)).Specs, new("zones", FieldKind.ZoneOverrides)];
 
     public override IReadOnlyList<string> ZoneOverridable => ["expect", "exact"];
 
     public override FieldError? Validate(CheckFields fields) =>
-        !Records.Contains(Record(fields)) ? new FieldError("record", $"dns 'record' must be one of {string.Join(", ", Records)}, got '{fields.OptionalString("record")}'")
-        : TransportWord(fields) is not ("udp" or "tcp") ? new FieldError("transport", $"dns 'transport' must be udp or tcp, got '{fields.OptionalString("transport")}'")
+        !Records.Contains(Record(fields.OptionalString("record"))) ? new FieldError("record", $"dns 'record' must be one of {string.Join(", ", Records)}, got '{fields.OptionalString("record")}'")
+        : Transport(fields.OptionalString("transport")) is not ("udp" or "tcp") ? new FieldError("transport", $"dns 'transport' must be udp or tcp, got '{fields.OptionalString("transport")}'")
         : fields.Bool("exact", false) && !fields.Has("expect") ? new FieldError("exact", "dns 'exact: true' needs an 'expect' list")
         : null;
 
-    public override DnsOptions Parse(CheckFields fields) => new()
-    {
-        Server = fields.OptionalString("server"),
-        Port = fields.OptionalInt("port"),
-        Query = fields.String("query"),
-        Record = fields.OptionalString("record"),
-        Expect = fields.OptionalStringList("expect"),
-        Exact = fields.OptionalBool("exact"),
-        Transport = fields.OptionalString("transport"),
-        Recursion = fields.OptionalBool("recursion"),
-    };
-
     public override byte[] UdpProbe(DnsOptions options) =>
-        DnsProbe.Query((ushort)Random.Shared.Next(ushort.MaxValue), Question(options), (ushort)Enum.Parse<QueryType>(Record(options)), options.Recursion ?? true);
+        DnsProbe.Query((ushort)Random.Shared.Next(ushort.MaxValue), Question(options), (ushort)Enum.Parse<QueryType>(Record(options.Record)), options.Recursion ?? true);
 
     public override CheckTarget Describe(DnsOptions options)
     {
-        var query = $"{options.Query}/{Record(options)}";
+        var query = $"{options.Query}/{Record(options.Record)}";
         if (options.Server is not { } server)
         {
             return new CheckTarget($"dns:{query}", new Destination(SystemResolvers, 0, Protocol(options)));
@@ -97,28 +59,25 @@ public sealed class DnsCheck : CheckType<DnsOptions>
         return await Steps.RunAsync(cancellationToken, new CheckStep(target.Name, ct => QueryAsync(options, context, ct))).ConfigureAwait(false);
     }
 
-    private static string Record(CheckFields fields) => fields.String("record", "A").ToUpperInvariant();
+    // As written, in any case; unset is A over udp.
+    private static string Record(string? written) => (written ?? "A").ToUpperInvariant();
 
-    private static string TransportWord(CheckFields fields) => fields.String("transport", "udp").ToLowerInvariant();
+    private static string Transport(string? written) => (written ?? "udp").ToLowerInvariant();
 
-    private static string Record(DnsOptions options) => (options.Record ?? "A").ToUpperInvariant();
-
-    private static string Transport(DnsOptions options) => (options.Transport ?? "udp").ToLowerInvariant();
-
-    private static DestinationProtocol Protocol(DnsOptions options) => Transport(options) == "tcp" ? DestinationProtocol.Tcp : DestinationProtocol.Udp;
+    private static DestinationProtocol Protocol(DnsOptions options) => Transport(options.Transport) == "tcp" ? DestinationProtocol.Tcp : DestinationProtocol.Udp;
 
     // A PTR query may name the address itself: asked as its in-addr.arpa / ip6.arpa name.
     private static string Question(DnsOptions options) =>
-        Record(options) == "PTR" && IPAddress.TryParse(options.Query, out var address) ? address.GetArpaName() : options.Query;
+        Record(options.Record) == "PTR" && IPAddress.TryParse(options.Query, out var address) ? address.GetArpaName() : options.Query;
 
     private static async Task<StepResult> QueryAsync(DnsOptions options, CheckContext context, CancellationToken cancellationToken)
     {
         var (address, port) = await ServerAsync(options, cancellationToken).ConfigureAwait(false);
-        var record = Record(options);
+        var record = Record(options.Record);
         var type = Enum.Parse<QueryType>(record);
         var name = options.Query;
         var question = Question(options);
-        var tcp = Transport(options) == "tcp";
+        var tcp = Protocol(options) == DestinationProtocol.Tcp;
         var recursion = options.Recursion ?? true;
         if (await DnsProbe.ProblemAsync(address, port, tcp, question, (ushort)type, recursion, context, cancellationToken).ConfigureAwait(false) is { } problem)
         {

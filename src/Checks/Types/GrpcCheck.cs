@@ -9,14 +9,8 @@ using Grpc.Net.Client;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record GrpcOptions : HostPortOptions
-{
-    public string? Service { get; init; }
-
-    public bool? Tls { get; init; }
-
-    public bool? DisableTlsVerification { get; init; }
-}
+public sealed record GrpcOptions([Required, Kind(FieldKind.Host)] string Host, [Required, Kind(FieldKind.Port)] int? Port, string? Service, bool? Tls, bool? DisableTlsVerification)
+    : CheckOptions, IHostPortOptions;
 
 /// <summary>
 /// grpc: the standard health check (<c>grpc.health.v1.Health/Check</c>) for <c>service</c> answers
@@ -26,22 +20,6 @@ public sealed record GrpcOptions : HostPortOptions
 public sealed class GrpcCheck : HostPortCheck<GrpcOptions>
 {
     public override string Name => "grpc";
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(required: true),
-        new("service", FieldKind.String),
-        new("tls", FieldKind.Boolean),
-        new("disable_tls_verification", FieldKind.Boolean),
-    ];
-
-    public override GrpcOptions Parse(CheckFields fields) => base.Parse(fields) with
-    {
-        Service = fields.OptionalString("service"),
-        Tls = fields.OptionalBool("tls"),
-        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
-    };
 
     public override bool UsesTls(GrpcOptions options) => options.Tls == true;
 

@@ -28,7 +28,7 @@ public sealed partial class HttpCheck
             using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
             var expected = options.ExpectedCode ?? 200;
             var method = new HttpMethod((options.Method ?? "GET").ToUpperInvariant());
-            var body = options.Body ?? (options.Form is { } form ? FormBody(form) : null);
+            var body = options.Body?.Text ?? (options.Body?.Form is { } form ? FormBody(form) : null);
             var allowRedirects = options.AllowRedirects == true;
             var visited = new List<Uri> { start };
             DateTimeOffset? notAfter = null;
@@ -171,7 +171,7 @@ public sealed partial class HttpCheck
             if (body is not null)
             {
                 request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
-                if (options.Form is not null)
+                if (options.Body?.Form is not null)
                 {
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
                 }

@@ -3,44 +3,16 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record HttpOptions : CheckOptions
+public sealed record HttpOptions(
+    [Required, Kind(FieldKind.Url)] string Url, string? Method, int? ExpectedCode, IReadOnlyList<KeyValuePair<string, string>> Headers,
+    TextOrForm? Body, IReadOnlyList<KeyValuePair<string, string>> Params, IReadOnlyList<KeyValuePair<string, string>> Cookies,
+    [Secret] Credentials? Auth, [Secret] Credentials? DigestAuth, [Kind(FieldKind.Url)] string? ProxyUrl, [Kind(FieldKind.Host)] string? ProxyHost,
+    [Kind(FieldKind.Port)] int? ProxyPort, bool? AllowRedirects, bool? DisableTlsVerification) : CheckOptions
 {
-    public string Url { get; init; } = "";
-
-    public string? Method { get; init; }
-
-    public int? ExpectedCode { get; init; }
-
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
-
-    /// <summary>A body written as text.</summary>
-    public string? Body { get; init; }
-
-    /// <summary>A body written as a mapping, sent form-encoded.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>>? Form { get; init; }
-
-    public IReadOnlyList<KeyValuePair<string, string>> Params { get; init; } = [];
-
-    public IReadOnlyList<KeyValuePair<string, string>> Cookies { get; init; } = [];
-
-    public Credentials? Auth { get; init; }
-
-    public Credentials? DigestAuth { get; init; }
-
-    public string? ProxyUrl { get; init; }
-
-    public string? ProxyHost { get; init; }
-
-    public int? ProxyPort { get; init; }
-
-    public bool? AllowRedirects { get; init; }
-
-    public bool? DisableTlsVerification { get; init; }
-
+    // Beyond auth and digest_auth: credentials in headers, cookies and URLs.
     public override IEnumerable<string> SecretValues() =>
         [
-            .. Redaction.OfCredentials(Auth), .. Redaction.OfCredentials(DigestAuth), .. Redaction.OfHeaders(Headers),
-            .. Redaction.OfHeaders(Cookies, all: true), .. Redaction.OfUrl(Url), .. Redaction.OfUrl(ProxyUrl),
+            .. Redaction.OfHeaders(Headers), .. Redaction.OfHeaders(Cookies, all: true), .. Redaction.OfUrl(Url), .. Redaction.OfUrl(ProxyUrl),
         ];
 }
 
@@ -53,43 +25,6 @@ public sealed partial class HttpCheck : CheckType<HttpOptions>
     public override string Name => "http";
 
     public override IReadOnlyList<string> Aliases { get; } = ["https"];
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        new("url", FieldKind.Url, Required: true),
-        new("method", FieldKind.String),
-        new("expected_code", FieldKind.Integer),
-        new("headers", FieldKind.StringMap),
-        new("body", FieldKind.TextOrForm),
-        new("params", FieldKind.StringMap),
-        new("cookies", FieldKind.StringMap),
-        new("auth", FieldKind.Credentials, Secret: true),
-        new("digest_auth", FieldKind.Credentials, Secret: true),
-        new("proxy_url", FieldKind.Url),
-        new("proxy_host", FieldKind.Host),
-        new("proxy_port", FieldKind.Port),
-        new("allow_redirects", FieldKind.Boolean),
-        new("disable_tls_verification", FieldKind.Boolean),
-    ];
-
-    public override HttpOptions Parse(CheckFields fields) => new()
-    {
-        Url = fields.String("url"),
-        Method = fields.OptionalString("method"),
-        ExpectedCode = fields.OptionalInt("expected_code"),
-        Headers = fields.StringMap("headers"),
-        Body = fields.OptionalString("body"),
-        Form = fields.Has("body") && fields.OptionalString("body") is null ? fields.StringMap("body") : null,
-        Params = fields.StringMap("params"),
-        Cookies = fields.StringMap("cookies"),
-        Auth = fields.Credentials("auth"),
-        DigestAuth = fields.Credentials("digest_auth"),
-        ProxyUrl = fields.OptionalString("proxy_url"),
-        ProxyHost = fields.OptionalString("proxy_host"),
-        ProxyPort = fields.OptionalInt("proxy_port"),
-        AllowRedirects = fields.OptionalBool("allow_redirects"),
-        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
-    };
 
     public override bool UsesTls(HttpOptions options) => options.Url.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
 

@@ -4,30 +4,9 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record LdapOptions : CheckOptions
-{
-    public string? Url { get; init; }
-
-    public string? Host { get; init; }
-
-    public int? Port { get; init; }
-
-    public bool? Tls { get; init; }
-
-    public bool? Starttls { get; init; }
-
-    public string? BindDn { get; init; }
-
-    public string? Password { get; init; }
-
-    public string? BaseDn { get; init; }
-
-    public string? Filter { get; init; }
-
-    public bool? DisableTlsVerification { get; init; }
-
-    public override IEnumerable<string> SecretValues() => Password is null ? [] : [Password];
-}
+public sealed record LdapOptions(
+    string? Url, [Kind(FieldKind.Host)] string? Host, [Kind(FieldKind.Port)] int? Port, bool? Tls, bool? Starttls,
+    string? BindDn, [Secret] string? Password, string? BaseDn, string? Filter, bool? DisableTlsVerification) : CheckOptions;
 
 /// <summary>
 /// ldap: a simple bind (with <c>bind_dn</c> and <c>password</c>, else anonymous) over ldap://,
@@ -44,34 +23,6 @@ public sealed class LdapCheck : CheckType<LdapOptions>
     private const int MaxReplies = 32;
 
     public override string Name => "ldap";
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        new("url", FieldKind.String),
-        new("host", FieldKind.Host),
-        FieldSpec.Port(),
-        new("tls", FieldKind.Boolean),
-        new("starttls", FieldKind.Boolean),
-        new("bind_dn", FieldKind.String),
-        FieldSpec.Password,
-        new("base_dn", FieldKind.String),
-        new("filter", FieldKind.String),
-        new("disable_tls_verification", FieldKind.Boolean),
-    ];
-
-    public override LdapOptions Parse(CheckFields fields) => new()
-    {
-        Url = fields.OptionalString("url"),
-        Host = fields.OptionalString("host"),
-        Port = fields.OptionalInt("port"),
-        Tls = fields.OptionalBool("tls"),
-        Starttls = fields.OptionalBool("starttls"),
-        BindDn = fields.OptionalString("bind_dn"),
-        Password = fields.OptionalString("password"),
-        BaseDn = fields.OptionalString("base_dn"),
-        Filter = fields.OptionalString("filter"),
-        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
-    };
 
     public override bool UsesTls(LdapOptions options) => Implicit(options) || options.Starttls == true;
 

@@ -4,7 +4,7 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record MemcacheOptions : HostPortOptions;
+public sealed record MemcacheOptions([Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port) : CheckOptions, IHostPortOptions;
 
 /// <summary>memcache: the text protocol's "version" command answers "VERSION x".</summary>
 public sealed class MemcacheCheck : HostPortCheck<MemcacheOptions>
@@ -15,8 +15,6 @@ public sealed class MemcacheCheck : HostPortCheck<MemcacheOptions>
     public override string Name => "memcache";
 
     public override IReadOnlyList<string> Aliases => ["memcached"];
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } = [FieldSpec.Host, FieldSpec.Port()];
 
     public override IReadOnlyList<string> OriginalStepNames(MemcacheOptions options)
     {

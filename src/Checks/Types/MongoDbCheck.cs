@@ -5,19 +5,15 @@ using MongoDB.Driver.Core.Events;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record MongoDbOptions : LoginOptions
-{
-    public string? Database { get; init; }
-
-    public string? AuthSource { get; init; }
-}
+public sealed record MongoDbOptions([Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port, string? Username, [Secret] string? Password, string? Database, string? AuthSource)
+    : CheckOptions, IHostPortOptions;
 
 /// <summary>
 /// mongodb: handshake (hello), SCRAM authentication when credentials are given, and list the
 /// collections of <c>database</c>. Credentials are checked against <c>database</c>, as the original
 /// did, unless <c>auth_source</c> names another.
 /// </summary>
-public sealed class MongoDbCheck : LoginCheck<MongoDbOptions>
+public sealed class MongoDbCheck : HostPortCheck<MongoDbOptions>
 {
     protected override int DefaultPort => 27017;
     private const string DefaultDatabase = "test";
@@ -26,22 +22,9 @@ public sealed class MongoDbCheck : LoginCheck<MongoDbOptions>
 
     public override IReadOnlyList<string> Aliases => ["mongo"];
 
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(),
-        new("username", FieldKind.String),
-        FieldSpec.Password,
-        new("database", FieldKind.String),
-        new("auth_source", FieldKind.String),
-    ];
-
     // A username alone authenticates with an empty password, as the original did.
     public override FieldError? Validate(CheckFields fields) =>
         fields.Has("password") && !fields.Has("username") ? new FieldError("password", "mongodb 'password' needs a 'username'") : null;
-
-    public override MongoDbOptions Parse(CheckFields fields) =>
-        base.Parse(fields) with { Database = fields.OptionalString("database"), AuthSource = fields.OptionalString("auth_source") };
 
     public override IReadOnlyList<string> OriginalStepNames(MongoDbOptions options)
     {

@@ -4,50 +4,22 @@ using MySqlConnector;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record MySqlOptions : LoginOptions
-{
-    public string? Database { get; init; }
-}
+public sealed record MySqlOptions([Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port, [Required] string? Username, [Secret] string? Password, string? Database)
+    : CheckOptions, IHostPortOptions;
 
-/// <summary>mysql (MySQL, MariaDB): connect, authenticate and open the database. A host starting with / is a unix socket file.</summary>
-public sealed class MySqlCheck : LoginCheck<MySqlOptions>
+/// <summary>
+/// mysql (MySQL, MariaDB): connect, authenticate and open the database. A host starting with / is a
+/// unix socket file. A new type: its steps are named like the original's postgres check's.
+/// </summary>
+public sealed class MySqlCheck : AuthAfterTcpCheck<MySqlOptions>
 {
     protected override int DefaultPort => 3306;
 
     public override string Name => "mysql";
 
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(),
-        new("username", FieldKind.String, Required: true),
-        FieldSpec.Password,
-        new("database", FieldKind.String),
-    ];
+    protected override string SocketPath(string host, int port) => host;
 
-    public override MySqlOptions Parse(CheckFields fields) => base.Parse(fields) with { Database = fields.OptionalString("database") };
-
-    public override CheckTarget Describe(MySqlOptions options)
-    {
-        var (host, port) = (options.Host, PortOf(options));
-        var destination = Service.IsUnixSocket(host) ? new Destination(host, 0, DestinationProtocol.Unix) : new Destination(host, port);
-        return new CheckTarget($"mysql:{HostPort.Format(host, port)}", destination);
-    }
-
-    // New type: named like the original's postgres check.
-    public override IReadOnlyList<string> OriginalStepNames(MySqlOptions options)
-    {
-        return Service.StepNamesAfterTcp("mysql", options.Host, PortOf(options));
-    }
-
-    // The destination of a unix socket is its path: the run connects to the host and port as written.
-    public override Task<CheckOutcome> RunAsync(MySqlOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
-    {
-        var (host, port) = (options.Host, PortOf(options));
-        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(options, reachedHost, port, context, ct), cancellationToken);
-    }
-
-    private static async Task<StepResult> AuthenticateAsync(MySqlOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
+    protected override async Task<StepResult> AuthenticateAsync(MySqlOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
         var settings = new MySqlConnectionStringBuilder
         {

@@ -4,13 +4,12 @@ using Npgsql;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record PostgresOptions : LoginOptions
-{
-    public string Database { get; init; } = "";
-}
+public sealed record PostgresOptions(
+    [Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port, [Required] string? Username, [Secret] string? Password, [Required] string Database)
+    : CheckOptions, IHostPortOptions;
 
 /// <summary>postgres: connect, authenticate and open the database. A host starting with / is a unix socket directory.</summary>
-public sealed class PostgresCheck : LoginCheck<PostgresOptions>
+public sealed class PostgresCheck : AuthAfterTcpCheck<PostgresOptions>
 {
     protected override int DefaultPort => 5432;
 
@@ -18,42 +17,12 @@ public sealed class PostgresCheck : LoginCheck<PostgresOptions>
 
     public override IReadOnlyList<string> Aliases => ["postgresql"];
 
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(),
-        new("username", FieldKind.String, Required: true),
-        FieldSpec.Password,
-        new("database", FieldKind.String, Required: true),
-    ];
+    protected override string SocketPath(string host, int port) => Path.Combine(host, $".s.PGSQL.{port}");
 
-    public override PostgresOptions Parse(CheckFields fields) => base.Parse(fields) with { Database = fields.String("database", "") };
-
-    public override CheckTarget Describe(PostgresOptions options)
-    {
-        var (host, port) = (options.Host, PortOf(options));
-        var destination = Service.IsUnixSocket(host)
-            ? new Destination(Path.Combine(host, $".s.PGSQL.{port}"), 0, DestinationProtocol.Unix)
-            : new Destination(host, port);
-        return new CheckTarget($"postgres:{HostPort.Format(host, port)}", destination);
-    }
-
-    public override IReadOnlyList<string> OriginalStepNames(PostgresOptions options)
-    {
-        return Service.StepNamesAfterTcp("postgres", options.Host, PortOf(options));
-    }
-
-    // The destination of a unix socket is its path: the run connects to the host and port as written.
-    public override Task<CheckOutcome> RunAsync(PostgresOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
-    {
-        var (host, port) = (options.Host, PortOf(options));
-        return Service.RunAuthAfterTcpAsync(host, port, (reachedHost, ct) => AuthenticateAsync(options, reachedHost, port, context, ct), cancellationToken);
-    }
-
-    private static async Task<StepResult> AuthenticateAsync(PostgresOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
+    protected override async Task<StepResult> AuthenticateAsync(PostgresOptions options, string host, int port, CheckContext context, CancellationToken cancellationToken)
     {
         // Npgsql reports a missing socket as a generic socket error; say what is missing.
-        if (Service.IsUnixSocket(host) && Path.Combine(host, $".s.PGSQL.{port}") is var socketPath && !File.Exists(socketPath))
+        if (Service.IsUnixSocket(host) && SocketPath(host, port) is var socketPath && !File.Exists(socketPath))
         {
             return StepResult.Fail(Directory.Exists(host)
                 ? $"unix socket {socketPath} does not exist (no PostgreSQL server listens there on port {port})"

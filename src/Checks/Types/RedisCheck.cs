@@ -4,7 +4,8 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record RedisOptions : LoginOptions;
+public sealed record RedisOptions([Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port, string? Username, [Secret] string? Password)
+    : CheckOptions, IHostPortOptions;
 
 /// <summary>
 /// redis: PING, or AUTH first when a password is given. Spoken as two RESP commands on one socket
@@ -12,19 +13,11 @@ public sealed record RedisOptions : LoginOptions;
 /// retries and generic "could not connect" errors suit an application, not a one-shot probe that must
 /// say exactly what the server answered and leave nothing running.
 /// </summary>
-public sealed class RedisCheck : LoginCheck<RedisOptions>
+public sealed class RedisCheck : HostPortCheck<RedisOptions>
 {
     protected override int DefaultPort => 6379;
 
     public override string Name => "redis";
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(),
-        new("username", FieldKind.String),
-        FieldSpec.Password,
-    ];
 
     public override FieldError? Validate(CheckFields fields) =>
         fields.Has("username") && !fields.Has("password") ? new FieldError("username", "redis 'username' needs a 'password'") : null;

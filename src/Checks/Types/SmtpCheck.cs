@@ -7,67 +7,25 @@ using MimeKit;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record SmtpOptions : LoginOptions
-{
-    public string? FromAddress { get; init; }
-
-    public string? ToAddress { get; init; }
-
-    public string? Message { get; init; }
-
-    public string? Subject { get; init; }
-
-    public bool? HeloFallback { get; init; }
-
-    public bool? UseTls { get; init; }
-
-    public bool? Starttls { get; init; }
-
-    public bool? DisableTlsVerification { get; init; }
-}
+public sealed record SmtpOptions(
+    [Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port, string? Username, [Secret] string? Password,
+    string? FromAddress, string? ToAddress, string? Message, string? Subject,
+    bool? HeloFallback, bool? UseTls, bool? Starttls, bool? DisableTlsVerification) : CheckOptions, IHostPortOptions;
 
 /// <summary>
 /// smtp: greeting and EHLO (HELO when helo_fallback), implicit TLS (use_tls) or STARTTLS (starttls),
 /// AUTH when a username is given, and a real message when from_address and to_address are given.
 /// </summary>
-public sealed class SmtpCheck : LoginCheck<SmtpOptions>
+public sealed class SmtpCheck : HostPortCheck<SmtpOptions>
 {
     protected override int DefaultPort => 25;
 
     public override string Name => "smtp";
 
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(),
-        new("username", FieldKind.String),
-        FieldSpec.Password,
-        new("from_address", FieldKind.String),
-        new("to_address", FieldKind.String),
-        new("message", FieldKind.String),
-        new("subject", FieldKind.String),
-        new("helo_fallback", FieldKind.Boolean),
-        new("use_tls", FieldKind.Boolean),
-        new("starttls", FieldKind.Boolean),
-        new("disable_tls_verification", FieldKind.Boolean),
-    ];
-
     // The original conn-check's default: implicit TLS (normally port 465).
     private static bool ImplicitTls(SmtpOptions options) => options.UseTls ?? true;
 
     private static bool StartTls(SmtpOptions options) => options.Starttls == true;
-
-    public override SmtpOptions Parse(CheckFields fields) => base.Parse(fields) with
-    {
-        FromAddress = fields.OptionalString("from_address"),
-        ToAddress = fields.OptionalString("to_address"),
-        Message = fields.OptionalString("message"),
-        Subject = fields.OptionalString("subject"),
-        HeloFallback = fields.OptionalBool("helo_fallback"),
-        UseTls = fields.OptionalBool("use_tls"),
-        Starttls = fields.OptionalBool("starttls"),
-        DisableTlsVerification = fields.OptionalBool("disable_tls_verification"),
-    };
 
     public override bool UsesTls(SmtpOptions options) => ImplicitTls(options) || StartTls(options);
 

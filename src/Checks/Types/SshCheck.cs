@@ -7,16 +7,9 @@ using Renci.SshNet.Common;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record SshOptions : LoginOptions
-{
-    public string? HostKeySha256 { get; init; }
-
-    public string? PrivateKeyFile { get; init; }
-
-    public string? PrivateKeyPassphrase { get; init; }
-
-    public override IEnumerable<string> SecretValues() => PrivateKeyPassphrase is null ? base.SecretValues() : [.. base.SecretValues(), PrivateKeyPassphrase];
-}
+public sealed record SshOptions(
+    [Required, Kind(FieldKind.Host)] string Host, [Kind(FieldKind.Port)] int? Port, string? HostKeySha256, string? Username, [Secret] string? Password,
+    string? PrivateKeyFile, [Secret] string? PrivateKeyPassphrase) : CheckOptions, IHostPortOptions;
 
 /// <summary>
 /// ssh: the server sends an SSH identification line (<c>SSH-2.0-...</c>); with <c>host_key_sha256</c>
@@ -24,7 +17,7 @@ public sealed record SshOptions : LoginOptions
 /// <c>username</c> and a <c>password</c> or <c>private_key_file</c>, it must accept them. No command
 /// is run and no session is opened.
 /// </summary>
-public sealed class SshCheck : LoginCheck<SshOptions>
+public sealed class SshCheck : HostPortCheck<SshOptions>
 {
     protected override int DefaultPort => 22;
 
@@ -32,17 +25,6 @@ public sealed class SshCheck : LoginCheck<SshOptions>
     private const int MaxPreamble = 4096;
 
     public override string Name => "ssh";
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(),
-        new("host_key_sha256", FieldKind.String),
-        new("username", FieldKind.String),
-        FieldSpec.Password,
-        new("private_key_file", FieldKind.String),
-        new("private_key_passphrase", FieldKind.String, Secret: true),
-    ];
 
     public override FieldError? Validate(CheckFields fields)
     {
@@ -57,13 +39,6 @@ public sealed class SshCheck : LoginCheck<SshOptions>
             : fields.Has("private_key_passphrase") && !fields.Has("private_key_file") ? new FieldError("private_key_passphrase", "ssh 'private_key_passphrase' needs a 'private_key_file'")
             : null;
     }
-
-    public override SshOptions Parse(CheckFields fields) => base.Parse(fields) with
-    {
-        HostKeySha256 = fields.OptionalString("host_key_sha256"),
-        PrivateKeyFile = fields.OptionalString("private_key_file"),
-        PrivateKeyPassphrase = fields.OptionalString("private_key_passphrase"),
-    };
 
     public override Task<CheckOutcome> RunAsync(SshOptions options, Destination destination, CheckContext context, CancellationToken cancellationToken)
     {

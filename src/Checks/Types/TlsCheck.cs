@@ -3,10 +3,8 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record TlsOptions : HostPortOptions
-{
-    public bool? DisableTlsVerification { get; init; }
-}
+public sealed record TlsOptions([Required, Kind(FieldKind.Host)] string Host, [Required, Kind(FieldKind.Port)] int? Port, bool? DisableTlsVerification)
+    : CheckOptions, IHostPortOptions;
 
 /// <summary>tls (alias ssl): the port completes a TLS handshake with a certificate valid for the host.</summary>
 public sealed class TlsCheck : HostPortCheck<TlsOptions>
@@ -14,15 +12,6 @@ public sealed class TlsCheck : HostPortCheck<TlsOptions>
     public override string Name => "tls";
 
     public override IReadOnlyList<string> Aliases { get; } = ["ssl"];
-
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(required: true),
-        new("disable_tls_verification", FieldKind.Boolean),
-    ];
-
-    public override TlsOptions Parse(CheckFields fields) => base.Parse(fields) with { DisableTlsVerification = fields.OptionalBool("disable_tls_verification") };
 
     public override bool UsesTls(TlsOptions options) => true;
 

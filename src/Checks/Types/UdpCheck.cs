@@ -5,29 +5,15 @@ using ConnCheck.Checks.Model;
 
 namespace ConnCheck.Checks.Types;
 
-public sealed record UdpOptions : HostPortOptions
-{
-    public string Send { get; init; } = "";
-
-    public string Expect { get; init; } = "";
-}
+public sealed record UdpOptions([Required, Kind(FieldKind.Host)] string Host, [Required, Kind(FieldKind.Port)] int? Port, [Required] string Send, [Required] string Expect)
+    : CheckOptions, IHostPortOptions;
 
 /// <summary>udp: sending <c>send</c> gets back a datagram that contains <c>expect</c>.</summary>
 public sealed class UdpCheck : HostPortCheck<UdpOptions>
 {
     public override string Name => "udp";
 
-    public override IReadOnlyList<FieldSpec> Fields { get; } =
-    [
-        FieldSpec.Host,
-        FieldSpec.Port(required: true),
-        new("send", FieldKind.String, Required: true),
-        new("expect", FieldKind.String, Required: true),
-    ];
-
     protected override DestinationProtocol Protocol => DestinationProtocol.Udp;
-
-    public override UdpOptions Parse(CheckFields fields) => base.Parse(fields) with { Send = fields.String("send", ""), Expect = fields.String("expect", "") };
 
     public override byte[] UdpProbe(UdpOptions options) => Encoding.UTF8.GetBytes(options.Send);
 

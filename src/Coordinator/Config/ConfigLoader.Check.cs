@@ -203,46 +203,36 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            switch (field.Kind)
+            return field.Kind switch
             {
-                case FieldKind.String:
-                    return ToText(node, field.Name);
-                case FieldKind.Host:
-                    return ToHost(node, field.Name);
-                case FieldKind.Integer:
-                    return ToInteger(node, field.Name);
-                case FieldKind.Port:
-                    return ToInteger(node, field.Name, 1, 65535);
-                case FieldKind.Boolean:
-                    return ToBoolean(node, field.Name);
-                case FieldKind.Seconds:
-                    return ToPositiveNumber(node, field.Name);
-                case FieldKind.Url:
-                    return ToUrl(node, field.Name);
-                case FieldKind.StringList:
-                    return ToStringList(node, field.Name);
-                case FieldKind.StringMap when node is YamlSequence pairs:
-                    return ToPairs(pairs, field.Name);
-                case FieldKind.StringMap:
-                    return ToStringMap(node, field.Name)?.ToArray();
-                case FieldKind.TextOrForm when node is YamlMapping:
-                    return ToStringMap(node, field.Name)?.ToArray();
-                case FieldKind.TextOrForm:
-                    return ToText(node, field.Name);
-                case FieldKind.ZoneOverrides:
-                    return ToZoneOverrides(node, field, type);
-                case FieldKind.Credentials:
-                    var pair = ToStringList(node, field.Name);
-                    if (pair is not null && pair.Count != 2)
-                    {
-                        Error(node, $"'{field.Name}' must be a list of two items: [username, password]");
-                        return null;
-                    }
+                FieldKind.String => ToText(node, field.Name),
+                FieldKind.Host => ToHost(node, field.Name),
+                FieldKind.Integer => ToInteger(node, field.Name),
+                FieldKind.Port => ToInteger(node, field.Name, 1, 65535),
+                FieldKind.Boolean => ToBoolean(node, field.Name),
+                FieldKind.Seconds => ToPositiveNumber(node, field.Name),
+                FieldKind.Url => ToUrl(node, field.Name),
+                FieldKind.StringList => ToStringList(node, field.Name),
+                FieldKind.StringMap when node is YamlSequence pairs => ToPairs(pairs, field.Name),
+                FieldKind.StringMap => ToStringMap(node, field.Name)?.ToArray(),
+                FieldKind.TextOrForm when node is YamlMapping => ToStringMap(node, field.Name)?.ToArray(),
+                FieldKind.TextOrForm => ToText(node, field.Name),
+                FieldKind.ZoneOverrides => ToZoneOverrides(node, field, type),
+                FieldKind.Credentials => ToCredentials(node, field.Name),
+                _ => throw new InvalidOperationException($"unhandled field kind {field.Kind}"),
+            };
+        }
 
-                    return pair;
-                default:
-                    throw new InvalidOperationException($"unhandled field kind {field.Kind}");
+        private IReadOnlyList<string>? ToCredentials(YamlNode node, string field)
+        {
+            var pair = ToStringList(node, field);
+            if (pair is not null && pair.Count != 2)
+            {
+                Error(node, $"'{field}' must be a list of two items: [username, password]");
+                return null;
             }
+
+            return pair;
         }
     }
 }

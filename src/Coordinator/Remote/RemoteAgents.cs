@@ -149,8 +149,9 @@ public sealed class RemoteAgents : IAsyncDisposable
                 // lists (frozen, restarting) is UNKNOWN in that zone's report, never silently absent.
                 // A zone where nothing answered keeps its one zone-level line, with its seeds' reasons.
                 var zonesFound = candidates.Select(c => c.Zone).ToHashSet();
+                var addressesFound = candidates.Select(c => c.Address).ToHashSet(StringComparer.Ordinal);
                 candidates.AddRange(answers.Where(a => a.Problem is not null && a.Seed.Zone is not null && a.Address is not null
-                        && zonesFound.Contains(a.Seed.Zone) && candidates.All(c => c.Address != a.Address))
+                        && zonesFound.Contains(a.Seed.Zone) && !addressesFound.Contains(a.Address))
                     .Select(a => new AgentCandidate(a.Address!, a.Seed.Zone)).ToArray());
             }
 

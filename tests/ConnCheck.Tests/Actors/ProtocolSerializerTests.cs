@@ -27,7 +27,7 @@ public sealed class ProtocolSerializerTests() : TestKit(AgentActorTests.TestConf
             Tags = ["db"],
             TimeoutSeconds = 2.5,
             Reachable = false,
-            Options = new ConnCheck.Checks.Types.TcpOptions { Host = "db.internal", Port = 5432 },
+            Options = new ConnCheck.Checks.Types.TcpOptions("db.internal", 5432),
         };
         var result = new CheckResult
         {
