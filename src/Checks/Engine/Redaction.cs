@@ -22,9 +22,15 @@ public static class Redaction
     /// <summary>The secrets of these fields, as <see cref="SecretsOf(CheckOptions)"/> finds them in the type's options.</summary>
     public static IReadOnlyList<string> SecretsOf(ICheckType type, CheckFields fields) => SecretsOf(type.Parse(fields));
 
-    public static IReadOnlyList<string> SecretsOf(CheckOptions? options) =>
-        // Longest first, so a secret that contains another is masked whole.
-        (options?.SecretValues() ?? []).Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
+    public static IReadOnlyList<string> SecretsOf(CheckOptions? options)
+    {
+        var values = options?.SecretValues() ?? [];
+        // Most checks (tcp, udp, ...) have none: no sort per check on the run path.
+        return values is ICollection<string> { Count: 0 }
+            ? []
+            // Longest first, so a secret that contains another is masked whole.
+            : values.Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
+    }
 
     /// <summary>The password of a [username, password] pair, and the Basic form of the pair.</summary>
     public static IEnumerable<string> OfCredentials(Credentials? credentials) =>
