@@ -59,6 +59,6 @@ public sealed class PhaseLog(TextWriter error, bool enabled)
                 : "?";
         var gc = GC.GetGCMemoryInfo();
         return $"peak {Field("VmHWM")} MiB, anon {Field("RssAnon")}, file {Field("RssFile")}, shmem {Field("RssShmem")}; "
-            + $"gc heap {gc.HeapSizeBytes >> 20} MiB, committed {gc.TotalCommittedBytes >> 20}, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gcs";
+            + $"gc heap {gc.HeapSizeBytes >> 20} MiB, committed {gc.TotalCommittedBytes >> 20}, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gcs, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB";
     }
 }
