@@ -110,9 +110,9 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             : Reachability.ProbeAsync(spec.Destination, type.UdpProbe(checkOptions), timeoutSource.Token);
 
         CheckOutcome outcome;
-        var finished = work.IsCompleted ? work : await Task.WhenAny(work, AbandonAfterGraceAsync(timeoutSource.Token, cancellationToken)).ConfigureAwait(false);
+        var finished = work.IsCompleted || await FinishesInGraceAsync(work, timeoutSource.Token, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (finished == work)
+        if (finished)
         {
             outcome = await CompleteAsync(work, type).ConfigureAwait(false);
         }
@@ -129,7 +129,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
 
         var secrets = Redaction.SecretsOf(checkOptions);
         // What the report shows anyway: a secret inside these (a URL's ?wrong) is not a value of its own.
-        string[] shown = [spec.Name, .. spec.PatternNames, .. outcome.Steps.Select(s => s.Name)];
+        string[] shown = secrets.Count == 0 ? [] : [spec.Name, .. spec.PatternNames, .. outcome.Steps.Select(s => s.Name)];
         var result = new CheckResult
         {
             CheckId = spec.Id,
@@ -142,7 +142,7 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
             DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Zone = vantage.Zone,
             Agent = vantage.Agent,
-            SubChecks = outcome.Steps.Select(s => s with { Message = Redaction.Apply(s.Message, secrets, shown) }).ToArray(),
+            SubChecks = secrets.Count == 0 ? outcome.Steps.ToArray() : outcome.Steps.Select(s => s with { Message = Redaction.Apply(s.Message, secrets, shown) }).ToArray(),
             MainStepMs = outcome.MainStepMs,
             CertificateNotAfter = outcome.CertificateNotAfter,
         };
@@ -161,18 +161,19 @@ public sealed class CheckRunner(CheckRegistry registry, RunnerOptions options)
         }
     }
 
-    // Starts the abandon timer only once the check's timeout (or the run's end) has fired, so a
-    // check that finishes in time costs no timer beyond its own timeout.
-    private static async Task AbandonAfterGraceAsync(CancellationToken timedOut, CancellationToken runEnded)
+    // False when the work is still running AbandonGrace after its timeout fired. The grace timer
+    // starts only once the timeout (or the run's end) has fired, so a check that finishes in time
+    // costs no timer beyond its own timeout, and no task besides the WaitAsync.
+    private static async Task<bool> FinishesInGraceAsync(Task work, CancellationToken timedOut, CancellationToken runEnded)
     {
-        try
+        await work.WaitAsync(timedOut).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (work.IsCompleted || runEnded.IsCancellationRequested)
         {
-            await Task.Delay(Timeout.Infinite, timedOut).ConfigureAwait(false);
+            return work.IsCompleted;
         }
-        catch (OperationCanceledException) when (!runEnded.IsCancellationRequested)
-        {
-            await Task.Delay(AbandonGrace, runEnded).ConfigureAwait(false);
-        }
+
+        await work.WaitAsync(AbandonGrace, runEnded).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return work.IsCompleted;
     }
 
     private static async Task<CheckOutcome> CompleteAsync(Task<CheckOutcome> work, ICheckType type)

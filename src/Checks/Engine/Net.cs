@@ -21,6 +21,12 @@ public static class Net
     /// <exception cref="AddressesFailedException">The name has several addresses and none accepted.</exception>
     public static async Task<Socket> ConnectTcpAsync(string host, int port, CancellationToken cancellationToken)
     {
+        // An IP literal (most checks) goes straight to the one connection attempt.
+        if (IPAddress.TryParse(HostPort.Bare(host), out var literal))
+        {
+            return await ConnectOneAsync(literal, port, cancellationToken).ConfigureAwait(false);
+        }
+
         var addresses = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         return await FirstAsync(addresses, (address, ct) => ConnectOneAsync(address, port, ct), static socket => socket.Dispose(), cancellationToken).ConfigureAwait(false);
     }

@@ -23,10 +23,17 @@ public static class Redaction
     public static IReadOnlyList<string> SecretsOf(ICheckType type, CheckFields fields) => SecretsOf(type.Parse(fields));
 
     /// <summary>The values of the fields marked secret, and whatever else the record counts as one.</summary>
-    public static IReadOnlyList<string> SecretsOf(CheckOptions? options) =>
-        // Longest first, so a secret that contains another is masked whole.
-        (options is null ? [] : OptionFields.Of(options.GetType()).SecretValues(options).Concat(options.SecretValues()))
-            .Where(s => s.Length > 0).Distinct().OrderByDescending(s => s.Length).ToArray();
+    public static IReadOnlyList<string> SecretsOf(CheckOptions? options)
+    {
+        var values = options is null
+            ? []
+            : OptionFields.Of(options.GetType()).SecretValues(options).Concat(options.SecretValues()).Where(s => s.Length > 0).ToList();
+        // Most checks (tcp, udp, ...) have none: no sort per check on the run path.
+        return values.Count == 0
+            ? []
+            // Longest first, so a secret that contains another is masked whole.
+            : values.Distinct().OrderByDescending(s => s.Length).ToArray();
+    }
 
     /// <summary>The password of a [username, password] pair, and the Basic form of the pair.</summary>
     public static IEnumerable<string> OfCredentials(Credentials? credentials) =>

@@ -43,8 +43,22 @@ public sealed class PhaseLog(TextWriter error, bool enabled)
         using var self = Process.GetCurrentProcess();
         // CPU time tells the work apart from waiting for a core on a loaded machine.
         var cpu = self.TotalProcessorTime;
-        error.WriteLine($"conn-check: timing: {phase,-22} +{(now - last).TotalMilliseconds,7:0.0} ms  (at {now.TotalMilliseconds:0.0} ms, process {(DateTime.Now - self.StartTime).TotalMilliseconds:0} ms, cpu +{(cpu - lastCpu).TotalMilliseconds:0} ms)");
+        error.WriteLine($"conn-check: timing: {phase,-22} +{(now - last).TotalMilliseconds,7:0.0} ms  (at {now.TotalMilliseconds:0.0} ms, process {(DateTime.Now - self.StartTime).TotalMilliseconds:0} ms, cpu +{(cpu - lastCpu).TotalMilliseconds:0} ms; {Memory()})");
         last = now;
         lastCpu = cpu;
+    }
+
+    // Where the memory is (bench/coordinator-rss.sh): the process's peak and its parts as the kernel
+    // counts them, and the GC's own view (heap after the last GC, what it has committed).
+    private static string Memory()
+    {
+        var status = File.Exists("/proc/self/status") ? File.ReadAllLines("/proc/self/status") : [];
+        string Field(string name) =>
+            status.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal)) is { } line
+                ? $"{long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >> 10}"
+                : "?";
+        var gc = GC.GetGCMemoryInfo();
+        return $"peak {Field("VmHWM")} MiB, anon {Field("RssAnon")}, file {Field("RssFile")}, shmem {Field("RssShmem")}; "
+            + $"gc heap {gc.HeapSizeBytes >> 20} MiB, committed {gc.TotalCommittedBytes >> 20}, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gcs, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB";
     }
 }

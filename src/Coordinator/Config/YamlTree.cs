@@ -28,7 +28,22 @@ public sealed record YamlMapping(IReadOnlyList<KeyValuePair<YamlScalar, YamlNode
 {
     public override string Kind => "a mapping";
 
-    public YamlNode? this[string key] => Entries.FirstOrDefault(e => e.Key.Value == key).Value;
+    public YamlNode? this[string key]
+    {
+        get
+        {
+            // A loop, not LINQ: the loader asks every check's mapping several times (10,000 checks and more).
+            for (var i = 0; i < Entries.Count; i++)
+            {
+                if (Entries[i].Key.Value == key)
+                {
+                    return Entries[i].Value;
+                }
+            }
+
+            return null;
+        }
+    }
 }
 
 /// <summary>
@@ -76,6 +91,12 @@ public static class YamlTree
         if (span.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }))
         {
             span = span[3..];
+        }
+
+        // The common case decodes once, with no char[] the size of the file beside the string.
+        if (Utf8.IsValid(span))
+        {
+            return Encoding.UTF8.GetString(span);
         }
 
         var chars = new char[span.Length];
@@ -176,8 +197,8 @@ public static class YamlTree
                 case MappingStart start:
                     parser.MoveNext();
                     var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
-                    var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
-                    var merged = new List<(YamlNode Source, YamlScalar At)>();
+                    Dictionary<string, YamlScalar>? index = null;
+                    List<(YamlNode Source, YamlScalar At)>? merged = null;
                     long mappingSize = 1;
                     while (!parser.TryConsume<MappingEnd>(out _))
                     {
@@ -192,23 +213,23 @@ public static class YamlTree
                         mappingSize += valueSize + 1;
                         if (key is { Plain: true, Value: "<<" })
                         {
-                            merged.Add((value, key));
+                            (merged ??= []).Add((value, key));
                             continue;
                         }
 
-                        if (seen.TryGetValue(key.Value, out var first))
+                        if (Find(entries, ref index, key.Value) is { } first)
                         {
                             throw new ConfigException([new ConfigError(file, key.Line, key.Column, $"duplicate key '{Shorten(key.Value)}' (first at line {first.Line})")]);
                         }
 
-                        seen[key.Value] = key;
                         entries.Add(new(key, value));
+                        index?.Add(key.Value, key);
                     }
 
                     // Keys written in the mapping itself win over merged ones, wherever the << is.
-                    foreach (var (source, at) in merged)
+                    foreach (var (source, at) in merged ?? [])
                     {
-                        Merge(entries, seen, source, at);
+                        Merge(entries, ref index, source, at);
                     }
 
                     Count(1, start.Start);
@@ -222,7 +243,7 @@ public static class YamlTree
         }
 
         // "<<: *base" merges the keys of another mapping that this one does not set itself.
-        private void Merge(List<KeyValuePair<YamlScalar, YamlNode>> entries, Dictionary<string, YamlScalar> seen, YamlNode value, YamlScalar at)
+        private void Merge(List<KeyValuePair<YamlScalar, YamlNode>> entries, ref Dictionary<string, YamlScalar>? index, YamlNode value, YamlScalar at)
         {
             var sources = value switch
             {
@@ -232,11 +253,41 @@ public static class YamlTree
             };
             foreach (var entry in sources.SelectMany(m => m.Entries))
             {
-                if (seen.TryAdd(entry.Key.Value, entry.Key))
+                if (Find(entries, ref index, entry.Key.Value) is null)
                 {
                     entries.Add(entry);
+                    index?.Add(entry.Key.Value, entry.Key);
                 }
             }
+        }
+
+        // A check's mapping has a handful of keys: a linear search, not a dictionary per mapping
+        // (10,000 checks are 10,000 mappings); a long mapping gets its index once it grows.
+        private static YamlScalar? Find(List<KeyValuePair<YamlScalar, YamlNode>> entries, ref Dictionary<string, YamlScalar>? index, string key)
+        {
+            if (index is null && entries.Count > 8)
+            {
+                index = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+                foreach (var entry in entries)
+                {
+                    index.Add(entry.Key.Value, entry.Key);
+                }
+            }
+
+            if (index is not null)
+            {
+                return index.GetValueOrDefault(key);
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry.Key.Value == key)
+                {
+                    return entry.Key;
+                }
+            }
+
+            return null;
         }
 
         private void Remember(AnchorName anchor, (YamlNode, long) node)
