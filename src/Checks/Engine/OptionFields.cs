@@ -26,7 +26,7 @@ public sealed class KindAttribute(FieldKind kind) : Attribute
 /// the order written, of the kind its type says (string, int?, bool?, a list of strings, a list of
 /// name/value pairs, <see cref="Credentials"/>, <see cref="TextOrForm"/>) unless <see cref="KindAttribute"/>
 /// says otherwise, and <see cref="RequiredAttribute"/> or <see cref="SecretAttribute"/> where marked.
-/// Read once per record type (the registry's types build it when they are made), not per check.
+/// Read once per record type (<see cref="CheckType{TOptions}"/> keeps it in a static), not per check.
 /// </summary>
 public sealed class OptionFields
 {

@@ -51,7 +51,7 @@ public sealed class CheckRunnerAbandonTests
         Assert.False(stuck.Finished, "the stuck driver finished: the test no longer reaches the abandon path");
     }
 
-    private sealed record StuckOptions : CheckOptions;
+    private sealed record StuckOptions() : CheckOptions;
 
     /// <summary>Never completes and never looks at its cancellation token.</summary>
     private sealed class StuckCheck : CheckType<StuckOptions>
@@ -63,10 +63,6 @@ public sealed class CheckRunnerAbandonTests
         public bool Finished => never.Task.IsCompleted;
 
         public override string Name => "stuck";
-
-        public override IReadOnlyList<FieldSpec> Fields => [];
-
-        public override StuckOptions Parse(CheckFields fields) => new();
 
         public override CheckTarget Describe(StuckOptions options) => new("stuck", new Destination("127.0.0.1", 1));
 
