@@ -29,7 +29,7 @@ public sealed class CheckRunnerAbandonTests
         CheckSpec[] specs =
         [
             new() { Id = 1, Type = "stuck", Name = "stuck", Destination = new Destination("127.0.0.1", port), Options = new StuckOptions(), TimeoutSeconds = TimeoutSeconds },
-            new() { Id = 2, Type = "tcp", Name = "tcp", Destination = new Destination("127.0.0.1", port), Options = new TcpOptions { Host = "127.0.0.1", Port = port } },
+            new() { Id = 2, Type = "tcp", Name = "tcp", Destination = new Destination("127.0.0.1", port), Options = new TcpOptions("127.0.0.1", port) },
         ];
         var results = new List<CheckResult>();
 
