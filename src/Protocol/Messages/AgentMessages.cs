@@ -8,7 +8,7 @@ public interface IProtocolMessage;
 /// <summary>The wire protocol's version. Peers of different versions refuse each other with a clear message.</summary>
 public static class ProtocolVersion
 {
-    public const int Current = 2;
+    public const int Current = 3;
 }
 
 /// <summary>Coordinator → agent: who are you? Also checks that both ends speak the same protocol.</summary>

@@ -17,7 +17,7 @@ public sealed class PackageTests(DebianPackages packages)
             "if command -v dotnet || /usr/bin/dotnet --version; then echo 'dotnet is usable'; exit 9; fi; conn-check --version; conn-check-agent --version", Limit);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal([$"conn-check {packages.Upstream} (protocol 2)", $"conn-check-agent {packages.Upstream} (protocol 2)"], run.AllLines);
+        Assert.Equal([$"conn-check {packages.Upstream} (protocol 3)", $"conn-check-agent {packages.Upstream} (protocol 3)"], run.AllLines);
         foreach (var package in DebianPackages.Names)
         {
             var version = await DebianPackages.RunAsync("dpkg-query", ["-W", "-f=${Version}", package], Limit);
