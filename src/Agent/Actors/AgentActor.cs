@@ -62,7 +62,12 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
                 else if (!batch.SendScheduled)
                 {
                     batch.SendScheduled = true;
-                    Timers.StartSingleTimer($"send-{r.RunId}", new SendResults(r.RunId), ResultsDelay);
+                    // Not an Akka timer: the agent's scheduler ticks coarsely (akka.scheduler.tick-duration in
+                    // agent.hocon, for idle CPU), which would hold every result for a tick. A stale
+                    // delay firing early for later results only sends them sooner.
+                    var self = Self;
+                    var send = new SendResults(r.RunId);
+                    _ = Task.Delay(ResultsDelay).ContinueWith(_ => self.Tell(send), TaskScheduler.Default);
                 }
             }
         });
