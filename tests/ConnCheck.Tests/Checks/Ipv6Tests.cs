@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Checks;
@@ -16,9 +15,8 @@ public sealed class Ipv6Tests
     [Fact]
     public async Task Ipv6_literals_are_bracketed_in_check_names_sub_checks_perfdata_and_the_matrix()
     {
-        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
-        listener.Start();
-        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Loopback.Listening(IPAddress.IPv6Loopback);
+        var open = listener.Port();
         var closed = Loopback.ClosedPort();
         using var config = new TempConfig($"""
             - type: tcp

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Distributed;
@@ -10,9 +9,8 @@ public sealed class Ipv6AgentTests
     [Fact]
     public async Task Ipv6_an_agent_on_loopback_v6_runs_a_coordinators_checks_by_seed_and_as_a_static_agent()
     {
-        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
-        listener.Start();
-        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Loopback.Listening(IPAddress.IPv6Loopback);
+        var open = listener.Port();
         await using var agent = await AgentProcess.StartAsync("web", "v6-web", extraArgs: ["--public-hostname", "::1"], host: "[::1]");
         using var config = new TempConfig($"""
             - type: tcp

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Packaging;
@@ -28,9 +26,8 @@ public sealed class PackageTests(DebianPackages packages)
     [Fact]
     public async Task A_check_runs_through_the_installed_agent_without_the_SDK()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Loopback.Listening();
+        var open = listener.Port();
         var port = Loopback.ClosedPort();
         await using var agent = await DebianPackages.StartAgentAsync("web", "pkg-1", port);
         using var config = new TempConfig($$"""

@@ -205,9 +205,8 @@ public sealed class HostilePeerTests
     /// <summary>The first frame a real coordinator sends on a new connection: its Akka.Remote ASSOCIATE (length-prefixed, little-endian).</summary>
     private static async Task<byte[]> RecordAssociateFrameAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Loopback.Listening();
+        var port = listener.Port();
         await using var remoting = await CoordinatorRemoting.StartAsync("127.0.0.1", null, null, [$"127.0.0.1:{port}"], CancellationToken.None);
         remoting.System.ActorSelection($"{remoting.AddressOf($"127.0.0.1:{port}")}/user/agent").Tell(new Hello(ProtocolVersion.Current));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

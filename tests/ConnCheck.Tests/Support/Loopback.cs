@@ -37,6 +37,19 @@ public static class Loopback
 
         throw new InvalidOperationException($"no free loopback port in {FirstPort}-{FirstPort + PortCount - 1}");
     }
+
+    /// <summary>
+    /// A started listener on a free loopback port (<paramref name="address"/> ::1 for IPv6): the kernel
+    /// completes connections to it without an accept, which is all a tcp check needs of an open port.
+    /// </summary>
+    public static TcpListener Listening(IPAddress? address = null)
+    {
+        var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
+        listener.Start();
+        return listener;
+    }
+
+    public static int Port(this TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 /// <summary>A TCP listener that accepts and holds connections until disposed.</summary>

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ConnCheck.Checks.Engine;
 using ConnCheck.Checks.Model;
 using ConnCheck.Checks.Types;
+using ConnCheck.Tests.Support;
 
 namespace ConnCheck.Tests.Units;
 
@@ -20,9 +19,8 @@ public sealed class CheckRunnerAbandonTests
     [Fact]
     public async Task A_check_that_ignores_cancellation_is_abandoned_at_its_timeout_and_reported_timed_out()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Loopback.Listening();
+        var port = listener.Port();
         var stuck = new StuckCheck();
         var registry = new CheckRegistry([new TcpCheck(), stuck]);
         var runner = new CheckRunner(registry, new RunnerOptions { DefaultTimeout = TimeSpan.FromSeconds(5) });
