@@ -101,7 +101,12 @@ public sealed class TransportSecurity
 
     private ActorSystemSetup SslSetup(Config config)
     {
-        var withSsl = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.enable-ssl = on").WithFallback(config);
+        // The short transport heartbeat is what releases bytes DotNetty's TLS handler holds (see the shipped HOCON).
+        var heartbeat = config.GetTimeSpan(Section + ".transport-heartbeat-interval", TimeSpan.FromMilliseconds(300));
+        var withSsl = ConfigurationFactory.ParseString($"""
+            akka.remote.dot-netty.tcp.enable-ssl = on
+            akka.remote.transport-failure-detector.heartbeat-interval = {(long)heartbeat.TotalMilliseconds}ms
+            """).WithFallback(config);
         var ssl = new DotNettySslSetup(
             Certificate,
             suppressValidation: false,
