@@ -31,7 +31,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         var remoting = EarlyRemoting(deadline.Token);
         try
         {
-            var config = new ConfigLoader(CheckTypes.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath);
+            var config = new ConfigLoader(CheckTypes.Default, EnvInterpolation.FromProcess).LoadFile(settings.ConfigPath, phases.Mark);
             phases.Mark("config loaded");
             await WarnAsync(config, error).ConfigureAwait(false);
             if (settings.ValidateOnly)

@@ -45,15 +45,17 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            var accepted = AcceptedFields(type);
-            var entries = mapping.Entries.ToList();
+            var shape = ShapeOf(type);
+            var accepted = shape.Accepted;
+            IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> entries = mapping.Entries;
             if (defaults is not null)
             {
-                entries.AddRange(defaults.Entries.Where(d => (accepted.ContainsKey(d.Key.Value) || OriginalFields.Find(type, d.Key.Value) is RenamedField) && mapping[d.Key.Value] is null));
+                entries = [.. mapping.Entries, .. defaults.Entries.Where(d => (accepted.ContainsKey(d.Key.Value) || OriginalFields.Find(type, d.Key.Value) is RenamedField) && mapping[d.Key.Value] is null)];
             }
 
-            var values = new Dictionary<string, object>(StringComparer.Ordinal);
-            var nodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            // Sized once: a growing dictionary allocates its tables twice for a check's four or five fields.
+            var values = new Dictionary<string, object>(entries.Count, StringComparer.Ordinal);
+            var nodes = new Dictionary<string, YamlNode>(entries.Count, StringComparer.Ordinal);
             foreach (var (key, value) in entries)
             {
                 var name = key.Value;
@@ -91,9 +93,12 @@ public sealed partial class ConfigLoader
                 }
             }
 
-            foreach (var missing in accepted.Values.Where(f => f.Required && !values.ContainsKey(f.Name) && !nodes.ContainsKey(f.Name)))
+            foreach (var required in shape.Required)
             {
-                Error(mapping, $"{type.Name} check is missing required field '{missing.Name}'");
+                if (!values.ContainsKey(required.Name) && !nodes.ContainsKey(required.Name))
+                {
+                    Error(mapping, $"{type.Name} check is missing required field '{required.Name}'");
+                }
             }
 
             if (errors.Count > errorsBefore)
@@ -101,7 +106,16 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            var own = new CheckFields(values.Where(v => type.Fields.Any(f => f.Name == v.Key)).ToDictionary(v => v.Key, v => v.Value));
+            var ownValues = new Dictionary<string, object>(values.Count);
+            foreach (var (key, value) in values)
+            {
+                if (shape.Own.Contains(key))
+                {
+                    ownValues[key] = value;
+                }
+            }
+
+            var own = new CheckFields(ownValues);
             if (type.Validate(own) is { } invalid)
             {
                 Error(nodes.GetValueOrDefault(invalid.Field) ?? mapping, invalid.Message);
@@ -149,9 +163,12 @@ public sealed partial class ConfigLoader
                 Error(nodes["warn_ms"], $"warn_ms ({warn}) is above crit_ms ({crit})");
             }
 
-            foreach (var certField in new[] { "cert_warn_days", "cert_crit_days" }.Where(f => common.Has(f) && !type.UsesTls(options)))
+            foreach (var certField in CertFields)
             {
-                Error(nodes[certField], $"{certField} applies only to checks that use TLS");
+                if (common.Has(certField) && !type.UsesTls(options))
+                {
+                    Error(nodes[certField], $"{certField} applies only to checks that use TLS");
+                }
             }
 
             if (errors.Count > errorsBefore)
@@ -159,18 +176,19 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            var zoneOptions = type.Fields.Where(f => f.Kind == FieldKind.ZoneOverrides)
+            var zoneOptions = !shape.HasZoneOverrides ? NoZoneOptions : type.Fields.Where(f => f.Kind == FieldKind.ZoneOverrides)
                 .SelectMany(f => own.ZoneOverrides(f.Name).Keys.Select(zone => (zone, options: type.Parse(own.ForZone(f.Name, zone)))))
                 .ToDictionary(z => z.zone, z => z.options, StringComparer.Ordinal);
             var target = type.Describe(options);
+            var checkName = common.OptionalString("name") ?? target.Name;
             return new CheckSpec
             {
                 Id = id,
                 Type = type.Name,
-                Name = common.OptionalString("name") ?? target.Name,
-                PatternNames = new[] { common.OptionalString("name") ?? target.Name, target.Name }.Concat(type.OriginalStepNames(options)).Distinct().ToArray(),
+                Name = checkName,
+                PatternNames = PatternNamesOf(checkName, target.Name, type.OriginalStepNames(options)),
                 Destination = target.Destination,
-                From = from.Distinct().ToArray(),
+                From = from.Count == 1 ? [from[0]] : from.Distinct().ToArray(),
                 On = on,
                 Tags = common.StringList("tags"),
                 TimeoutSeconds = common.Double("timeout"),
@@ -185,15 +203,35 @@ public sealed partial class ConfigLoader
             };
         }
 
-        private Dictionary<string, FieldSpec> AcceptedFields(ICheckType type)
+        private TypeShape ShapeOf(ICheckType type)
         {
-            if (!acceptedByType.TryGetValue(type, out var accepted))
+            if (!shapes.TryGetValue(type, out var shape))
             {
-                accepted = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
-                acceptedByType[type] = accepted;
+                shape = new TypeShape(type);
+                shapes[type] = shape;
             }
 
-            return accepted;
+            return shape;
+        }
+
+        // The names a check matches by: its name, its target, the original's step names; each once, in that order.
+        private static string[] PatternNamesOf(string name, string target, IReadOnlyList<string> steps)
+        {
+            var names = new List<string>(2 + steps.Count) { name };
+            if (target != name)
+            {
+                names.Add(target);
+            }
+
+            foreach (var step in steps)
+            {
+                if (!names.Contains(step))
+                {
+                    names.Add(step);
+                }
+            }
+
+            return [.. names];
         }
 
         private object? Convert(YamlNode node, FieldSpec field, ICheckType type)

@@ -42,7 +42,7 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            if (host.Length == 0 || host.Length > 253 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' && host[0] != '/'))
+            if (host.Length == 0 || host.Length > 253 || !IsHostText(host))
             {
                 Error(node, $"'{field}' is not a host name or address: {Shown(node, host)}");
                 return null;
@@ -64,6 +64,19 @@ public sealed partial class ConfigLoader
             return host;
         }
 
+        private static bool IsHostText(string host)
+        {
+            foreach (var c in host)
+            {
+                if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' && host[0] != '/')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private int? ToInteger(YamlNode node, string field, long min = int.MinValue, long max = int.MaxValue)
         {
             var text = ToText(node, field);
@@ -75,13 +88,13 @@ public sealed partial class ConfigLoader
             var digits = text.Trim();
 
             // The original read YAML numbers with Python, where 18080.0 is a fine port.
-            if (IntegralFloat().Match(digits) is { Success: true } integral)
+            if (digits.Contains('.') && IntegralFloat().Match(digits) is { Success: true } integral)
             {
                 digits = integral.Groups[1].Value;
             }
 
             var unsigned = digits.StartsWith('-') || digits.StartsWith('+') ? digits[1..] : digits;
-            if (unsigned.Length == 0 || !unsigned.All(char.IsAsciiDigit))
+            if (unsigned.Length == 0 || unsigned.AsSpan().ContainsAnyExceptInRange('0', '9'))
             {
                 Error(node, $"'{field}' must be a whole number, got {Shown(node, text)}");
                 return null;

@@ -16,7 +16,10 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
     public const int MaxTimeoutSeconds = 86_400;
     private static readonly string[] TopLevelKeys = ["zones", "defaults", "checks", "agents"];
 
-    public ConnCheckConfig LoadFile(string path)
+    public ConnCheckConfig LoadFile(string path) => LoadFile(path, null);
+
+    /// <summary>Loads <paramref name="path"/>; <paramref name="phase"/> is told "yaml parsed" between the parse and the reading of the checks.</summary>
+    public ConnCheckConfig LoadFile(string path, Action<string>? phase)
     {
         if (Directory.Exists(path))
         {
@@ -37,14 +40,17 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
             throw new ConfigException([new ConfigError(path, 0, 0, $"cannot read config: {ex.Message}")]);
         }
 
-        return Load(bytes, path);
+        return Load(bytes, path, phase);
     }
 
     public ConnCheckConfig Load(string yaml, string file) => Load(System.Text.Encoding.UTF8.GetBytes(yaml), file);
 
-    public ConnCheckConfig Load(byte[] bytes, string file)
+    public ConnCheckConfig Load(byte[] bytes, string file) => Load(bytes, file, null);
+
+    public ConnCheckConfig Load(byte[] bytes, string file, Action<string>? phase)
     {
         var root = YamlTree.Load(bytes, file);
+        phase?.Invoke("yaml parsed");
         return new Reader(registry, environment, file).Read(root);
     }
 
@@ -53,7 +59,7 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
     {
         private readonly List<ConfigError> errors = [];
         private readonly List<ConfigError> warnings = [];
-        private readonly Dictionary<ICheckType, Dictionary<string, FieldSpec>> acceptedByType = [];
+        private readonly Dictionary<ICheckType, TypeShape> shapes = [];
 
         public ConnCheckConfig Read(YamlNode? root)
         {
@@ -119,5 +125,20 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
         private void Error(YamlNode node, string message) => errors.Add(new ConfigError(file, node.Line, node.Column, message));
 
         private void Warn(YamlNode node, string message) => warnings.Add(new ConfigError(file, node.Line, node.Column, message));
+
+        private static readonly string[] CertFields = ["cert_warn_days", "cert_crit_days"];
+        private static readonly IReadOnlyDictionary<string, CheckOptions> NoZoneOptions = System.Collections.ObjectModel.ReadOnlyDictionary<string, CheckOptions>.Empty;
+
+        /// <summary>What the reading of a check needs of its type, worked out once per type rather than per check.</summary>
+        private sealed class TypeShape(ICheckType type)
+        {
+            public Dictionary<string, FieldSpec> Accepted { get; } = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+            public HashSet<string> Own { get; } = type.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+
+            public bool HasZoneOverrides { get; } = type.Fields.Any(f => f.Kind == FieldKind.ZoneOverrides);
+
+            public FieldSpec[] Required { get; } = CommonFields.All.Concat(type.Fields).Where(f => f.Required).ToArray();
+        }
     }
 }
