@@ -176,7 +176,7 @@ public sealed partial class ConfigLoader
                 return null;
             }
 
-            var zoneOptions = !shape.HasZoneOverrides ? NoZoneOptions : type.Fields.Where(f => f.Kind == FieldKind.ZoneOverrides)
+            var zoneOptions = shape.ZoneOverrides.Length == 0 ? NoZoneOptions : shape.ZoneOverrides
                 .SelectMany(f => own.ZoneOverrides(f.Name).Keys.Select(zone => (zone, options: type.Parse(own.ForZone(f.Name, zone)))))
                 .ToDictionary(z => z.zone, z => z.options, StringComparer.Ordinal);
             var target = type.Describe(options);

@@ -130,15 +130,23 @@ public sealed partial class ConfigLoader(CheckRegistry registry, EnvInterpolatio
         private static readonly IReadOnlyDictionary<string, CheckOptions> NoZoneOptions = System.Collections.ObjectModel.ReadOnlyDictionary<string, CheckOptions>.Empty;
 
         /// <summary>What the reading of a check needs of its type, worked out once per type rather than per check.</summary>
-        private sealed class TypeShape(ICheckType type)
+        private sealed class TypeShape
         {
-            public Dictionary<string, FieldSpec> Accepted { get; } = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
+            public TypeShape(ICheckType type)
+            {
+                Accepted = CommonFields.All.Concat(type.Fields).ToDictionary(f => f.Name, StringComparer.Ordinal);
+                Required = Accepted.Values.Where(f => f.Required).ToArray();
+                Own = type.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+                ZoneOverrides = type.Fields.Where(f => f.Kind == FieldKind.ZoneOverrides).ToArray();
+            }
 
-            public HashSet<string> Own { get; } = type.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            public Dictionary<string, FieldSpec> Accepted { get; }
 
-            public bool HasZoneOverrides { get; } = type.Fields.Any(f => f.Kind == FieldKind.ZoneOverrides);
+            public FieldSpec[] Required { get; }
 
-            public FieldSpec[] Required { get; } = CommonFields.All.Concat(type.Fields).Where(f => f.Required).ToArray();
+            public HashSet<string> Own { get; }
+
+            public FieldSpec[] ZoneOverrides { get; }
         }
     }
 }
