@@ -14,6 +14,8 @@
 # settings (DOTNET_* knobs). At most 8 agents in all (variants x size). Nothing is built here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
+refuse_realtime
 
 warmup=60 windows=5 seconds=60 size=2 busy=0 variants=()
 while [ $# -gt 0 ]; do

@@ -17,6 +17,8 @@
 # "shipped" is the agent as built. Medians over --runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
+refuse_realtime
 
 build=1 runs=3 checks=10000 root=$(pwd) published="" settle=5 agent_hocon=()
 variants="shipped= pgo-off=DOTNET_TieredPGO:0 conserve=DOTNET_GCConserveMemory:7 gen0-4m=DOTNET_GCgen0size:0x400000 no-tiered=DOTNET_TieredCompilation:0 gen0max-6m=DOTNET_GCgen0MaxBudget:0x600000 combined=DOTNET_TieredPGO:0,DOTNET_GCConserveMemory:7,DOTNET_GCgen0MaxBudget:0x600000"

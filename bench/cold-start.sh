@@ -11,6 +11,8 @@
 # (ms since the previous mark) are medians too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
+refuse_realtime
 
 runs=5 builds=()
 while [ $# -gt 0 ]; do

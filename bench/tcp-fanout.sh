@@ -9,6 +9,8 @@
 # Needs root for the namespace part (ip netns, iptables: tests/setup/install-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
+refuse_realtime
 root=$(pwd)
 
 build=1 checks=1000 blackholed=200 runs=5

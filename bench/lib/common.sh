@@ -13,7 +13,8 @@ bench_setup() {
   trap bench_cleanup EXIT
 }
 
-# Agents and coordinators must not run under a real-time policy (chrt -r/-f): their runtime spins
+# Every bench script that starts agents or coordinators calls this first. They must not run under a
+# real-time policy (chrt -r/-f): their runtime spins
 # (sched_yield) while it waits for threads that real-time threads on every core never let run. A
 # restarted agent of the chaos estate at chrt -r 5 spun on both cores for 39 minutes in its remoting
 # start and went on within a second of being moved back to SCHED_OTHER. Use nice -n -15 to keep a
