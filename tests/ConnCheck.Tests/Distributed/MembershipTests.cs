@@ -102,10 +102,9 @@ public sealed class MembershipTests : IDisposable
         }
     }
 
-    // kill -9 (true) is left out: in its one run (load average 345) the reborn seed formed a cluster of
-    // one instead of joining web-2's (issue 15, open).
     [Theory]
     [InlineData(false)]
+    [InlineData(true)]
     public async Task A_restarted_seed_that_lists_the_zones_other_agent_rejoins_its_cluster_and_that_agent_keeps_running(bool killed)
     {
         // The seed lists itself first, then the zone's other agent: when it comes back (after an
