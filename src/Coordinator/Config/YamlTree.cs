@@ -56,8 +56,8 @@ public static class YamlTree
     /// <summary>Nodes that aliases may add: far more than any real config repeats, far less than a bomb.</summary>
     public const int MaxExpandedNodes = 100_000;
 
-    /// <summary>Nodes written out in the file: some 35,000 checks fit, and a 10 MB list is refused in a second.</summary>
-    public const int MaxNodes = 500_000;
+    /// <summary>Nodes written out in the file: some 75,000 checks fit, and a 10 MB list is refused in a second.</summary>
+    public const int MaxNodes = 1_000_000;
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
     public static YamlNode? Load(byte[] bytes, string file)

@@ -254,7 +254,7 @@ public sealed class GeneratedConfigLimitTests(ITestOutputHelper output)
         ["17 MB file"] = (() => Encoding.UTF8.GetBytes("# " + new string('#', 17 * 1024 * 1024) + "\n"), 1, 1, "config file is 17 MiB; the limit is 16 MiB"),
         ["10 MB host"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  port: 80\n  host: " + new string('h', 10 * 1024 * 1024) + "\n"), 3, 9, "'host' is 10485760 characters long; the limit is 65536"),
         ["10 MB url"] = (() => Encoding.UTF8.GetBytes("- type: http\n  url: \"http://127.0.0.1/" + new string('u', 10 * 1024 * 1024) + "\"\n"), 2, 8, "'url' is 10485777 characters long; the limit is 65536"),
-        ["5 million tags"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  host: 127.0.0.1\n  port: 80\n  tags: [" + string.Concat(Enumerable.Repeat("a,", 5 * 1024 * 1024)) + "a]\n"), 4, 999996, "YAML has more than 500000 nodes"),
+        ["5 million tags"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  host: 127.0.0.1\n  port: 80\n  tags: [" + string.Concat(Enumerable.Repeat("a,", 5 * 1024 * 1024)) + "a]\n"), 4, 1999996, "YAML has more than 1000000 nodes"),
         ["10 MB of open brackets"] = (() => Encoding.UTF8.GetBytes("- type: tcp\n  tags: " + new string('[', 10 * 1024 * 1024) + "\n"), 2, 72, "nesting is deeper than 64 levels"),
         ["invalid UTF-8 mid file"] = (() => [.. "- type: tcp\n  host: 127.0.0.1\n  name: ab"u8, 0xC3, 0x28, .. "\n  port: 80\n"u8], 3, 11, "config is not valid UTF-8"),
     };
