@@ -176,10 +176,11 @@ public sealed partial class YamlSubsetReaderTests
     }
 
     [Fact]
-    public void Keys_past_the_simple_key_limit_and_documents_past_the_node_limit_are_declined()
-    {
-        Assert.Null(YamlSubsetReader.TryRead(new string('k', 1_100) + ": v"));
+    public void A_key_past_yamldotnets_simple_key_limit_is_declined() => Assert.Null(YamlSubsetReader.TryRead(new string('k', 1_100) + ": v"));
 
+    [Fact]
+    public void Nesting_past_the_depth_limit_is_declined()
+    {
         var deep = new StringBuilder();
         for (var i = 0; i < YamlTree.MaxDepth + 2; i++)
         {
@@ -187,8 +188,11 @@ public sealed partial class YamlSubsetReaderTests
         }
 
         Assert.Null(YamlSubsetReader.TryRead(deep.ToString()));
-        Assert.Null(YamlSubsetReader.TryRead("k: [" + string.Join(", ", Enumerable.Repeat("a", YamlTree.MaxNodes)) + "]"));
     }
+
+    [Fact]
+    public void A_document_past_the_node_limit_is_declined() =>
+        Assert.Null(YamlSubsetReader.TryRead("k: [" + string.Join(", ", Enumerable.Repeat("a", YamlTree.MaxNodes)) + "]"));
 
     [Fact]
     public void A_config_error_in_a_file_the_fast_reader_would_take_is_still_reported_by_yamldotnet_with_its_position()
