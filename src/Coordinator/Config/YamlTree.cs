@@ -68,6 +68,12 @@ public static class YamlTree
         }
 
         var text = DecodeUtf8(bytes, file);
+        return YamlSubsetReader.TryRead(text) ?? LoadWithYamlDotNet(text, file);
+    }
+
+    /// <summary>The tree as YamlDotNet reads it: every document the fast reader declines, and every YAML error.</summary>
+    internal static YamlNode? LoadWithYamlDotNet(string text, string file)
+    {
         var builder = new Builder(file);
         try
         {
@@ -80,12 +86,12 @@ public static class YamlTree
         }
         catch (YamlException ex)
         {
-            var hint = bytes.Contains((byte)'\t') && ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) ? " (indent YAML with spaces, not tabs)" : "";
+            var hint = text.Contains('\t') && ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) ? " (indent YAML with spaces, not tabs)" : "";
             throw ConfigException.At(file, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column), "invalid YAML: " + Clean(ex.Message) + hint);
         }
     }
 
-    private static string DecodeUtf8(byte[] bytes, string file)
+    internal static string DecodeUtf8(byte[] bytes, string file)
     {
         var span = bytes.AsSpan();
         if (span.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }))
