@@ -7,12 +7,15 @@
 # run CPU the member's CPU (ms) for the --checks run; "then idle" its RSS another --settle seconds later.
 #
 #   bash bench/agent-memory.sh [--no-build] [--runs N] [--checks N] [--root DIR] [--published DIR]
-#                              [--settle S] [--agent-hocon FILE] [--variants "NAME=ENV ..."]
+#                              [--settle S] [--agent-hocon FILE] [--seed-copy] [--variants "NAME=ENV ..."]
 #
 # --published DIR runs DIR/conn-check-agent/conn-check-agent and DIR/conn-check/conn-check (a
 # self-contained ReadyToRun publish, as packaging/build-debs.sh makes for the Debian packages)
 # instead of ROOT's Release build. --agent-hocon FILE is given to both agents (--hocon), e.g. to
-# switch conn-check.agent.idle-trim-after off.
+# switch conn-check.agent.idle-trim-after off. --seed-copy (with --published) runs the seed from a
+# copy of DIR/conn-check-agent: the member's runtime and assemblies are then mapped by it alone, as on
+# a host with one agent. Without it both map the same files, and the idle trim's MADV_PAGEOUT leaves
+# every page the other agent maps too, so the member keeps what the seed touches (issue 19, fifth round).
 # A variant is NAME=VAR:VALUE,VAR:VALUE (DOTNET_* settings, the same as runtimeconfig knobs);
 # "shipped" is the agent as built. Medians over --runs.
 set -euo pipefail
@@ -20,7 +23,7 @@ cd "$(dirname "$0")/.."
 source bench/lib/common.sh
 refuse_realtime
 
-build=1 runs=3 checks=10000 root=$(pwd) published="" settle=5 agent_hocon=()
+build=1 runs=3 checks=10000 root=$(pwd) published="" settle=5 agent_hocon=() seed_copy=0
 variants="shipped= pgo-off=DOTNET_TieredPGO:0 conserve=DOTNET_GCConserveMemory:7 gen0-4m=DOTNET_GCgen0size:0x400000 no-tiered=DOTNET_TieredCompilation:0 gen0max-6m=DOTNET_GCgen0MaxBudget:0x600000 combined=DOTNET_TieredPGO:0,DOTNET_GCConserveMemory:7,DOTNET_GCgen0MaxBudget:0x600000"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
     --settle) settle=$2; shift ;;
     --agent-hocon) agent_hocon=(--hocon "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift ;;
     --variants) variants=$2; shift ;;
+    --seed-copy) seed_copy=1 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -57,6 +61,12 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+seed_agent=("${agent[@]}")
+if [ "$seed_copy" = 1 ]; then
+  [ -n "$published" ] || { echo "--seed-copy needs --published" >&2; exit 2; }
+  cp -a "$published/conn-check-agent" "$work/seed-agent"
+  seed_agent=("$work/seed-agent/conn-check-agent")
+fi
 
 python3 bench/lib/listeners.py "$work/ports" 50 3600 &
 pids+=($!)
@@ -80,7 +90,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 one_run() {
   local seed_port member_port seed_pid member_pid
   seed_port=$(free_port 127.0.19.201) member_port=$(free_port 127.0.19.202)
-  env "$@" "${agent[@]}" --zone s --name seed --bind "127.0.19.201:$seed_port" "${agent_hocon[@]}" > "$work/seed.log" 2>&1 &
+  env "$@" "${seed_agent[@]}" --zone s --name seed --bind "127.0.19.201:$seed_port" "${agent_hocon[@]}" > "$work/seed.log" 2>&1 &
   seed_pid=$!
   env "$@" "${agent[@]}" --zone m --name member --bind "127.0.19.202:$member_port" --seed "127.0.19.201:$seed_port" "${agent_hocon[@]}" > "$work/member.log" 2>&1 &
   member_pid=$!
@@ -113,7 +123,7 @@ one_run() {
   agents=()
 }
 
-echo "agent RSS (RssAnon+RssFile, MiB) and the member's idle CPU (ms/s over ${settle}s after clustering), median of $runs; load average at start $(cut -d' ' -f1-3 /proc/loadavg); ${published:-$(git -C "$root" rev-parse --short HEAD)}${agent_hocon[1]:+, agents --hocon ${agent_hocon[1]}}"
+echo "agent RSS (RssAnon+RssFile, MiB) and the member's idle CPU (ms/s over ${settle}s after clustering), median of $runs; load average at start $(cut -d' ' -f1-3 /proc/loadavg); ${published:-$(git -C "$root" rev-parse --short HEAD)}${agent_hocon[1]:+, agents --hocon ${agent_hocon[1]}}$([ "$seed_copy" = 1 ] && echo ", seed from a copy")"
 printf '%-16s %10s %12s %14s %12s %10s %10s  %s\n' variant "idle seed" "idle member" "after $checks" "then idle" "idle ms/s" "run cpu ms" settings
 for v in $variants; do
   name=${v%%=*} settings=${v#*=}

@@ -39,8 +39,10 @@ public sealed class AgentHost(AgentOptions options, TextWriter log)
             });
             var identity = new AgentIdentity(options.Name, options.Zone, options.AdvertisedHost);
             var progress = system.Settings.Config.GetTimeSpan("conn-check.agent.progress-interval", TimeSpan.FromSeconds(2));
-            var trimAfter = system.Settings.Config.GetTimeSpan("conn-check.agent.idle-trim-after", TimeSpan.FromSeconds(5));
-            var agent = system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000), progress, trimAfter), "agent");
+            var trims = new IdleTrimSchedule(
+                system.Settings.Config.GetTimeSpan("conn-check.agent.idle-trim-after", TimeSpan.FromSeconds(5)),
+                system.Settings.Config.GetTimeSpan("conn-check.agent.idle-retrim-after", TimeSpan.FromSeconds(30)));
+            var agent = system.ActorOf(AgentActor.Props(identity, runner, system.Settings.Config.GetInt("conn-check.agent.max-batch-checks", 50_000), progress, trims), "agent");
             system.ActorOf(DirectoryActor.Props(cluster), "directory");
 
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -25,7 +25,7 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     private readonly CheckRunner runner;
     private readonly int maxBatchChecks;
     private readonly TimeSpan progressInterval;
-    private readonly TimeSpan trimAfter;
+    private readonly IdleTrimSchedule trims;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private const int MaxResultsPerMessage = 200;
     private static readonly TimeSpan ResultsDelay = TimeSpan.FromMilliseconds(5);
@@ -33,19 +33,19 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     private IActorRef? drainRequester;
 
     public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks)
-        : this(identity, runner, maxBatchChecks, TimeSpan.Zero, TimeSpan.Zero)
+        : this(identity, runner, maxBatchChecks, TimeSpan.Zero, new IdleTrimSchedule(TimeSpan.Zero, TimeSpan.Zero))
     {
     }
 
     /// <param name="progressInterval">How often a running batch with nothing sent says it is still at work; zero: never.</param>
-    /// <param name="trimAfter">After start and after the last batch, how long with no batch before memory is given back (<see cref="MemoryTrim"/>); zero: never.</param>
-    public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, TimeSpan trimAfter)
+    /// <param name="trims">When an idle agent gives memory back (<see cref="MemoryTrim"/>).</param>
+    public AgentActor(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, IdleTrimSchedule trims)
     {
         this.identity = identity;
         this.runner = runner;
         this.maxBatchChecks = maxBatchChecks;
         this.progressInterval = progressInterval;
-        this.trimAfter = trimAfter;
+        this.trims = trims;
 
         Receive<Hello>(hello => Sender.Tell(new HelloReply(ProtocolVersion.Current, identity.Name, identity.Zone, identity.Host, VersionProblem(hello.Version))));
         Receive<RunBatch>(Start);
@@ -97,6 +97,10 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
             if (running.Count == 0)
             {
                 MemoryTrim.Now();
+                if (trims.AfterTrim() is { } again)
+                {
+                    Timers.StartSingleTimer("trim", Trim.Instance, again);
+                }
             }
         });
         Receive<BatchFinished>(Finish);
@@ -129,8 +133,8 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks) =>
         Props(identity, runner, maxBatchChecks, TimeSpan.Zero);
 
-    public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, TimeSpan trimAfter = default) =>
-        Akka.Actor.Props.Create<AgentActor>(identity, runner, maxBatchChecks, progressInterval, trimAfter);
+    public static Props Props(AgentIdentity identity, CheckRunner runner, int maxBatchChecks, TimeSpan progressInterval, IdleTrimSchedule? trims = null) =>
+        Akka.Actor.Props.Create<AgentActor>(identity, runner, maxBatchChecks, progressInterval, trims ?? new IdleTrimSchedule(TimeSpan.Zero, TimeSpan.Zero));
 
     protected override void PostStop()
     {
@@ -237,9 +241,9 @@ public sealed class AgentActor : ReceiveActor, IWithTimers
     // (Re)starts the countdown: a batch arriving meanwhile makes the trim a no-op, its end restarts it.
     private void TrimWhenIdle()
     {
-        if (trimAfter > TimeSpan.Zero && running.Count == 0)
+        if (running.Count == 0 && trims.AfterWork() is { } after)
         {
-            Timers.StartSingleTimer("trim", Trim.Instance, trimAfter);
+            Timers.StartSingleTimer("trim", Trim.Instance, after);
         }
     }
 
