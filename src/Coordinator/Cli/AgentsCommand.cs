@@ -33,7 +33,7 @@ public sealed class AgentsCommand(IReadOnlyList<string> seeds, string? bind, str
 
         // The same discovery as a run, so an agent whose TLS handshake fails is reported without
         // hiding the others (see RemoteAgents).
-        await using var agents = await RemoteAgents.ConnectAsync(seeds.Select(s => new SeedRef(s)).ToArray(), [], bind, publicHostname, hoconFile, cancellationToken).ConfigureAwait(false);
+        await using var agents = await RemoteAgents.ConnectAsync(seeds.Select(s => new SeedRef(s)).ToArray(), [], bind, publicHostname, hoconFile, timeEachHello: true, cancellationToken).ConfigureAwait(false);
         if (agents.SeedProblem is { } problem)
         {
             await output.WriteLineAsync($"CONN-CHECK UNKNOWN: {problem}").ConfigureAwait(false);

@@ -45,7 +45,7 @@ public sealed class ExportFwCommand(string configPath, CheckSelection selection,
         var useSeeds = config.SeedsToAsk(seeds);
         var statics = staticAgents.Select(RunCommand.ParseStaticAgent).Concat(config.Agents.Static).ToArray();
         await using var agents = needsAgents
-            ? await RemoteAgents.ConnectAsync(useSeeds, statics, bind, publicHostname, hoconFile, cancellationToken).ConfigureAwait(false)
+            ? await RemoteAgents.ConnectAsync(useSeeds, statics, bind, publicHostname, hoconFile, timeEachHello: false, cancellationToken).ConfigureAwait(false)
             : RemoteAgents.None("not needed");
 
         var plan = await EgressPlanner.PlanAsync(config.Checks, agents.Live, LocalAddressAsync, agents.ProblemFor).ConfigureAwait(false);

@@ -189,7 +189,7 @@ public sealed class RunCommand(RunSettings settings, TextWriter output, TextWrit
         }
 
         var remoting = early ?? StartRemoting(seeds.Select(s => s.Address).Concat(statics.Select(a => a.Address)).ToArray(), cancellationToken);
-        return await RemoteAgents.ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
+        return await RemoteAgents.ConnectAsync(seeds, statics, remoting, timeEachHello: false, cancellationToken).ConfigureAwait(false);
     }
 
     private static Task<CoordinatorRemoting>? TakeOwnership(ref Task<CoordinatorRemoting>? remoting)

@@ -10,8 +10,9 @@ namespace ConnCheck.Coordinator.Remote;
 /// <summary>
 /// One agent's share of a run: sends the batch, watches the agent, hands every streamed result to
 /// the collector, and reports the agent lost (with the reason) if it dies, refuses or falls silent.
+/// An UntypedActor, as <see cref="RemoteRequest"/>'s: no expression trees to build on a cold start.
 /// </summary>
-public sealed class AgentBatchActor : ReceiveActor
+public sealed class AgentBatchActor : UntypedActor
 {
     private readonly AgentInfo agent;
     private readonly IActorRef agentRef;
@@ -19,6 +20,7 @@ public sealed class AgentBatchActor : ReceiveActor
     private readonly HashSet<string> pending;
     private readonly TaskCompletionSource done;
     private readonly TimeSpan silence;
+    private readonly Action<CheckResult> onResult;
 
     public AgentBatchActor(AgentInfo agent, IActorRef agentRef, IReadOnlyList<RunBatch> chunks, Action<CheckResult> onResult, TaskCompletionSource done, TimeSpan silence)
     {
@@ -28,61 +30,62 @@ public sealed class AgentBatchActor : ReceiveActor
         this.done = done;
         this.silence = silence;
         pending = chunks.Select(c => c.RunId).ToHashSet(StringComparer.Ordinal);
+        this.onResult = onResult;
+    }
 
-        Receive<CheckCompleted>(m =>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            if (pending.Contains(m.RunId))
-            {
+            case CheckCompleted m when pending.Contains(m.RunId):
                 onResult(m.Result with { Zone = agent.Zone, Agent = agent.Name });
-            }
-        });
-        Receive<CheckResults>(m =>
-        {
-            if (pending.Contains(m.RunId))
-            {
+                break;
+            case CheckResults m when pending.Contains(m.RunId):
                 foreach (var result in m.Results)
                 {
                     onResult(result with { Zone = agent.Zone, Agent = agent.Name });
                 }
-            }
-        });
-        Receive<BatchCompleted>(m =>
-        {
-            pending.Remove(m.RunId);
-            if (pending.Count == 0)
-            {
-                Complete(null);
-            }
-        });
-        Receive<BatchRejected>(m => Complete($"agent {agent.Name} refused the batch: {m.Reason}"));
-        // A closed connection is seen at once; the watch below covers a peer that just goes quiet.
-        Receive<DisassociatedEvent>(e =>
-        {
-            if (e.RemoteAddress.Equals(agentRef.Path.Address))
-            {
-                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) closed the connection");
-            }
-        });
-        Receive<AssociationErrorEvent>(e =>
-        {
-            if (e.RemoteAddress.Equals(agentRef.Path.Address))
-            {
-                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}): {RemoteRequest.Describe(e.Cause, TransportSecurity.IsEnabled(Context.System.Settings.Config))}");
-            }
-        });
-        Receive<RemotingLifecycleEvent>(_ => { });
-        Receive<Terminated>(_ => Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) stopped answering"));
-        Receive<ReceiveTimeout>(_ => Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) sent nothing for {silence.TotalSeconds:0.#}s"));
-        Receive<Abort>(_ =>
-        {
-            foreach (var runId in pending)
-            {
-                agentRef.Tell(new CancelBatch(runId));
-            }
 
-            done.TrySetCanceled();
-            Context.Stop(Self);
-        });
+                break;
+            case BatchCompleted m:
+                pending.Remove(m.RunId);
+                if (pending.Count == 0)
+                {
+                    Complete(null);
+                }
+
+                break;
+            case BatchRejected m:
+                Complete($"agent {agent.Name} refused the batch: {m.Reason}");
+                break;
+            // A closed connection is seen at once; the watch below covers a peer that just goes quiet.
+            case DisassociatedEvent e when e.RemoteAddress.Equals(agentRef.Path.Address):
+                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) closed the connection");
+                break;
+            case AssociationErrorEvent e when e.RemoteAddress.Equals(agentRef.Path.Address):
+                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}): {RemoteRequest.Describe(e.Cause, TransportSecurity.IsEnabled(Context.System.Settings.Config))}");
+                break;
+            case Terminated:
+                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) stopped answering");
+                break;
+            case ReceiveTimeout:
+                Complete($"agent lost: {agent.Name} ({AkkaAddress.HostPort(agent.Address)}) sent nothing for {silence.TotalSeconds:0.#}s");
+                break;
+            case Abort:
+                foreach (var runId in pending)
+                {
+                    agentRef.Tell(new CancelBatch(runId));
+                }
+
+                done.TrySetCanceled();
+                Context.Stop(Self);
+                break;
+            case CheckCompleted or CheckResults or RemotingLifecycleEvent:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     public static Props Props(AgentInfo agent, IActorRef agentRef, IReadOnlyList<RunBatch> chunks, Action<CheckResult> onResult, TaskCompletionSource done, TimeSpan silence) =>

@@ -29,11 +29,21 @@ public sealed record AgentCandidate(string Address, string? Zone, string? Name =
 
 /// <summary>Finds agents: asks seeds for the membership, then greets every agent directly.</summary>
 /// <param name="refused">Peers not to contact again (HOST:PORT as <see cref="CoordinatorRemoting.Bare"/> writes it), with why.</param>
-public sealed class AgentDiscovery(CoordinatorRemoting remoting, IReadOnlyDictionary<string, string>? refused = null)
+/// <param name="timeEachHello">
+/// Greet every agent only once the membership is in, so that each hello's round trip is its own
+/// (<c>conn-check agents</c> shows it). Otherwise a seed is greeted together with the membership request.
+/// </param>
+public sealed class AgentDiscovery(CoordinatorRemoting remoting, IReadOnlyDictionary<string, string>? refused = null, bool timeEachHello = false)
 {
     // Seeds that failed, by address: greeting one again right after would only meet Akka's retry
     // gate, which answers Identify as if no agent were there.
     private readonly Dictionary<string, string> failedSeeds = new(StringComparer.Ordinal);
+
+    // Hellos sent to seeds beside their membership request, by address. A seed is one of its zone's
+    // agents, so the membership nearly always lists it: its greeting then costs no round trip of its own.
+    private readonly Dictionary<string, Task<Greeting>> seedHellos = new(StringComparer.Ordinal);
+
+    private sealed record Greeting(HelloReply? Reply, IActorRef? Agent, string? Problem, double RoundTripMs);
 
     private string? RefusedProblem(string address) =>
         refused is not null && refused.TryGetValue(CoordinatorRemoting.Bare(address), out var why) ? why : null;
@@ -44,6 +54,14 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting, IReadOnlyDictio
     /// </summary>
     public async Task<IReadOnlyList<SeedAnswer>> AskSeedsAsync(IReadOnlyList<SeedRef> seeds, CancellationToken cancellationToken)
     {
+        if (!timeEachHello)
+        {
+            foreach (var address in seeds.Select(s => remoting.AddressOf(s.Address)).OfType<string>().Where(a => RefusedProblem(a) is null))
+            {
+                seedHellos.TryAdd(address, HelloAsync(address, cancellationToken));
+            }
+        }
+
         var answers = await Task.WhenAll(seeds.DistinctBy(s => (s.Address, s.Zone)).Select(s => AskSeedAsync(s, cancellationToken))).ConfigureAwait(false);
         foreach (var failed in answers.Where(a => a.Problem is not null && a.Address is not null && a.Contacted))
         {
@@ -98,31 +116,43 @@ public sealed class AgentDiscovery(CoordinatorRemoting remoting, IReadOnlyDictio
             return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {seedFailure}");
         }
 
+        var greeting = await (seedHellos.GetValueOrDefault(address) ?? HelloAsync(address, cancellationToken)).ConfigureAwait(false);
+        if (greeting.Reply is not { } hello)
+        {
+            return new AgentContact(address, expectedZone, null, null, greeting.Problem);
+        }
+
+        var hostPort = AkkaAddress.HostPort(address);
+        if (hello.Refusal is not null || hello.Version != ProtocolVersion.Current)
+        {
+            var why = hello.Refusal ?? $"agent speaks protocol version {hello.Version}, this coordinator {ProtocolVersion.Current}";
+            return new AgentContact(address, expectedZone, null, null, $"agent {hello.Name} at {hostPort} refuses: {why}");
+        }
+
+        if (expectedZone is not null && expectedZone != hello.Zone)
+        {
+            return new AgentContact(address, expectedZone, null, null, $"agent {hello.Name} at {hostPort} is in zone {hello.Zone}, not {expectedZone}");
+        }
+
+        return new AgentContact(address, expectedZone, new AgentInfo(hello.Name, hello.Zone, address), greeting.Agent, null, greeting.RoundTripMs);
+    }
+
+    /// <summary>One hello and its answer (or why there was none); the answer's sender is the agent's actor.</summary>
+    private async Task<Greeting> HelloAsync(string address, CancellationToken cancellationToken)
+    {
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var (hello, agent) = await AskAsync<HelloReply>($"{address}/user/agent", new Hello(ProtocolVersion.Current), cancellationToken).ConfigureAwait(false);
-            var hostPort = AkkaAddress.HostPort(address);
-            if (hello.Refusal is not null || hello.Version != ProtocolVersion.Current)
-            {
-                var why = hello.Refusal ?? $"agent speaks protocol version {hello.Version}, this coordinator {ProtocolVersion.Current}";
-                return new AgentContact(address, expectedZone, null, null, $"agent {hello.Name} at {hostPort} refuses: {why}");
-            }
-
-            if (expectedZone is not null && expectedZone != hello.Zone)
-            {
-                return new AgentContact(address, expectedZone, null, null, $"agent {hello.Name} at {hostPort} is in zone {hello.Zone}, not {expectedZone}");
-            }
-
-            return new AgentContact(address, expectedZone, new AgentInfo(hello.Name, hello.Zone, address), agent, null, started.Elapsed.TotalMilliseconds);
+            return new Greeting(hello, agent, null, started.Elapsed.TotalMilliseconds);
         }
         catch (Exception ex) when (ex is TimeoutException or PeerUnreachableException or InvalidCastException)
         {
-            return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {ex.Message}");
+            return new Greeting(null, null, $"agent at {AkkaAddress.HostPort(address)} unreachable: {ex.Message}", 0);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new AgentContact(address, expectedZone, null, null, $"agent at {AkkaAddress.HostPort(address)} did not answer before the run's deadline");
+            return new Greeting(null, null, $"agent at {AkkaAddress.HostPort(address)} did not answer before the run's deadline", 0);
         }
     }
 

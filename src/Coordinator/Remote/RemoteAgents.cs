@@ -3,6 +3,7 @@ using ConnCheck.Coordinator.Config;
 using ConnCheck.Coordinator.Running;
 using ConnCheck.Protocol.Hosting;
 using ConnCheck.Protocol.Messages;
+using ConnCheck.Protocol.Serialization;
 
 namespace ConnCheck.Coordinator.Remote;
 
@@ -87,8 +88,9 @@ public sealed class RemoteAgents : IAsyncDisposable
     /// Starts the coordinator's remoting and finds the agents: seeds from --seed (else CONN_CHECK_SEEDS,
     /// else the config's agents.seeds), plus static --agent ZONE=HOST:PORT entries and the config's agents.static.
     /// </summary>
+    /// <param name="timeEachHello">See <see cref="AgentDiscovery"/>: for a listing of round trips, not for a run.</param>
     public static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, string? bind, string? publicHostname, string? hoconFile, CancellationToken cancellationToken)
+        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, string? bind, string? publicHostname, string? hoconFile, bool timeEachHello, CancellationToken cancellationToken)
     {
         if (seeds.Count == 0 && statics.Count == 0)
         {
@@ -96,18 +98,21 @@ public sealed class RemoteAgents : IAsyncDisposable
         }
 
         var remoting = CoordinatorRemoting.StartAsync(bind, publicHostname, hoconFile, seeds.Select(s => s.Address).Concat(statics.Select(s => s.Address)).ToArray(), cancellationToken);
-        return await ConnectAsync(seeds, statics, remoting, cancellationToken).ConfigureAwait(false);
+        return await ConnectAsync(seeds, statics, remoting, timeEachHello, cancellationToken).ConfigureAwait(false);
     }
 
     /// <param name="remoting">The coordinator's remoting, possibly already starting; owned by the result from here on.</param>
     public static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, CancellationToken cancellationToken)
+        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, Task<CoordinatorRemoting> remoting, bool timeEachHello, CancellationToken cancellationToken)
     {
+        // A core is free while remoting starts: the first messages' serializer contracts are built there
+        // instead of between two round trips.
+        _ = Task.Run(ProtocolSerializer.Prepare, CancellationToken.None);
         var current = await remoting.ConfigureAwait(false);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         while (true)
         {
-            var agents = await ConnectAsync(seeds, statics, current, refused, cancellationToken).ConfigureAwait(false);
+            var agents = await ConnectAsync(seeds, statics, current, refused, timeEachHello, cancellationToken).ConfigureAwait(false);
             // Akka.Remote stops the whole ActorSystem when one TLS handshake it started fails, which
             // would leave every zone UNKNOWN because of one agent with a bad certificate: start again
             // without that agent (a few times at most; each costs a remoting start-up).
@@ -125,11 +130,11 @@ public sealed class RemoteAgents : IAsyncDisposable
     private const int MaxTlsRestarts = 5;
 
     private static async Task<RemoteAgents> ConnectAsync(
-        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, IReadOnlyDictionary<string, string> refused, CancellationToken cancellationToken)
+        IReadOnlyList<SeedRef> seeds, IReadOnlyList<StaticAgent> statics, CoordinatorRemoting remoting, IReadOnlyDictionary<string, string> refused, bool timeEachHello, CancellationToken cancellationToken)
     {
         try
         {
-            var discovery = new AgentDiscovery(remoting, refused);
+            var discovery = new AgentDiscovery(remoting, refused, timeEachHello);
             var candidates = new List<AgentCandidate>();
             string? seedProblem = null;
             IReadOnlyList<SeedAnswer> answers = [];

@@ -56,11 +56,17 @@ public static class RemoteRequest
         var failure => PeerFailures.TransportWords(failure) ?? PeerFailures.OneLine(cause, "connection failed"),
     };
 
-    private sealed class AskActor : ReceiveActor, IWithTimers
+    // An UntypedActor: a ReceiveActor builds its message matcher from expression trees the first
+    // time one of its type starts, which a cold coordinator pays for on its way to the first answer.
+    private sealed class AskActor : UntypedActor, IWithTimers
     {
         private readonly ActorSelection target;
         private readonly object message;
         private readonly TimeSpan timeout;
+        private readonly TimeSpan answerTimeout;
+        private readonly TaskCompletionSource<(object, IActorRef)> reply;
+        private readonly Address remote;
+        private readonly bool secure;
         private bool connected;
         private bool extended;
 
@@ -69,41 +75,45 @@ public static class RemoteRequest
             this.target = target;
             this.message = message;
             this.timeout = timeout;
-            var remote = target.Anchor.Path.Address;
-            var secure = TransportSecurity.IsEnabled(Context.System.Settings.Config);
-            // The accepting side may refuse our certificate after our side of the handshake completed:
-            // nothing comes back but silence.
-            var hint = secure ? " (TLS: does the peer trust this coordinator's certificate? see conn-check.tls)" : "";
+            this.answerTimeout = answerTimeout;
+            this.reply = reply;
+            remote = target.Anchor.Path.Address;
+            secure = TransportSecurity.IsEnabled(Context.System.Settings.Config);
+        }
 
-            Receive<AssociationErrorEvent>(e =>
+        protected override void OnReceive(object received)
+        {
+            switch (received)
             {
-                if (e.RemoteAddress.Equals(remote))
-                {
+                case AssociationErrorEvent e when e.RemoteAddress.Equals(remote):
                     reply.TrySetException(new PeerUnreachableException(Describe(e.Cause, secure)));
-                }
-            });
-            Receive<DisassociatedEvent>(e =>
-            {
-                if (e.RemoteAddress.Equals(remote))
-                {
+                    break;
+                case DisassociatedEvent e when e.RemoteAddress.Equals(remote):
                     reply.TrySetException(new PeerUnreachableException("connection closed"));
-                }
-            });
-            // A connection that never comes up (packets dropped on the way, host down) is a firewall
-            // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
-            Receive<AssociatedEvent>(e => connected |= e.RemoteAddress.Equals(remote));
-            // Under TLS a refused client certificate can also look like silence, so say that instead.
-            Receive<Deadline>(_ => connected && !extended && answerTimeout > timeout, _ =>
-            {
-                extended = true;
-                Timers.StartSingleTimer("deadline", Deadline.Instance, answerTimeout - timeout);
-            });
-            Receive<Deadline>(_ => reply.TrySetException(new TimeoutException(
-                connected ? $"connected, but no answer within {answerTimeout.TotalSeconds:0.#}s"
-                : secure ? $"no answer within {timeout.TotalSeconds:0.#}s{hint}"
-                : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)")));
-            Receive<RemotingLifecycleEvent>(_ => { });
-            ReceiveAny(answer => reply.TrySetResult((answer, Sender)));
+                    break;
+                // A connection that never comes up (packets dropped on the way, host down) is a firewall
+                // question; one that does, with no answer on it, is the far process's (frozen, overloaded).
+                case AssociatedEvent e:
+                    connected |= e.RemoteAddress.Equals(remote);
+                    break;
+                case Deadline when connected && !extended && answerTimeout > timeout:
+                    extended = true;
+                    Timers.StartSingleTimer("deadline", Deadline.Instance, answerTimeout - timeout);
+                    break;
+                case Deadline:
+                    // The accepting side may refuse our certificate after our side of the handshake
+                    // completed: nothing comes back but silence, so under TLS say that instead.
+                    reply.TrySetException(new TimeoutException(
+                        connected ? $"connected, but no answer within {answerTimeout.TotalSeconds:0.#}s"
+                        : secure ? $"no answer within {timeout.TotalSeconds:0.#}s (TLS: does the peer trust this coordinator's certificate? see conn-check.tls)"
+                        : $"no answer within {timeout.TotalSeconds:0.#}s (no connection: packets dropped on the way?)"));
+                    break;
+                case RemotingLifecycleEvent:
+                    break;
+                default:
+                    reply.TrySetResult((received, Sender));
+                    break;
+            }
         }
 
         public ITimerScheduler Timers { get; set; } = null!;

@@ -49,6 +49,35 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     public override int Identifier => Id;
 
+    /// <summary>
+    /// Builds the serializer's contract of every message type and of the types they hold (reflection,
+    /// converters), which the first message of each type would otherwise do. Check options' own
+    /// records are left to their first use: a run sends few of the types.
+    /// </summary>
+    public static void Prepare()
+    {
+        var seen = new HashSet<Type>();
+        var next = new Stack<Type>(ManifestByType.Keys);
+        while (next.TryPop(out var type))
+        {
+            if (!seen.Add(type))
+            {
+                continue;
+            }
+
+            var info = Json.GetTypeInfo(type);
+            foreach (var property in info.Properties)
+            {
+                next.Push(property.PropertyType);
+            }
+
+            if (info.ElementType is { } element)
+            {
+                next.Push(element);
+            }
+        }
+    }
+
     public override string Manifest(object o) =>
         ManifestByType.TryGetValue(o.GetType(), out var manifest)
             ? manifest
