@@ -30,7 +30,7 @@ public sealed class DebianPackages : IAsyncLifetime
         var props = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "Directory.Build.props"));
         Upstream = System.Text.RegularExpressions.Regex.Match(props, "<Version>(.*)</Version>").Groups[1].Value;
         var started = DateTime.UtcNow;
-        await RunAsync("bash", [Path.Combine(Repo.Root, "packaging", "build-debs.sh"), "--fast"], TimeSpan.FromMinutes(10));
+        await RunAsync("bash", [Path.Combine(Repo.Root, "packaging", "build-debs.sh"), "--fast"], TimeSpan.FromMinutes(20));
         await RunAsync("bash", [Path.Combine(Repo.Root, "packaging", "build-debs.sh"), "--revision", "2", "--reuse-publish", "--fast"], TimeSpan.FromMinutes(3));
         BuildTime = DateTime.UtcNow - started;
         await PurgeAsync();
