@@ -43,8 +43,8 @@ copy_sources() {
     $(ls global.json nuget.config 2>/dev/null)) | tar -xf - -C "$sources"
 }
 
-publish() { # PROJECT DIR
-  if $reuse && [ -x "$2/$(basename "$1")" ]; then return; fi
+publish() { # PROJECT DIR (the executable is named like DIR: conn-check, conn-check-agent)
+  if $reuse && [ -x "$2/$(basename "$2")" ]; then return; fi
   rm -rf "$2"
   $copied || { copy_sources; copied=true; }
   dotnet publish "$sources/src/$1" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
